@@ -1,0 +1,24 @@
+import express, { Router } from 'express';
+import type { AppContext } from '../context.js';
+import { noStore } from '../http/security-headers.js';
+import { StaffLogin } from '../auth/staff-login.js';
+import { requireSession } from './middleware.js';
+import { sessionRoutes } from './routes/session.js';
+import { settingsRoutes } from './routes/settings.js';
+import { setupRoutes } from './routes/setup.js';
+import { statusRoutes } from './routes/status.js';
+import { SessionStore } from './session-store.js';
+
+/** The admin JSON API under `/admin/api` (DESIGN §8). Everything past setup and login needs a staff session. */
+export function adminApi(ctx: AppContext): Router {
+  const sessions = new SessionStore(ctx.models, ctx.config.sessionIdleMinutes * 60_000);
+  const staffLogin = new StaffLogin(ctx.models, ctx.audit);
+  const router = Router();
+  router.use(noStore, express.json({ limit: '1mb' }));
+  router.use(setupRoutes(ctx, sessions));
+  router.use(sessionRoutes(sessions, staffLogin));
+  router.use(requireSession(sessions));
+  router.use(statusRoutes(ctx));
+  router.use(settingsRoutes(ctx));
+  return router;
+}

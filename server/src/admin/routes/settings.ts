@@ -1,0 +1,56 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { parseInput } from '../../http/validate.js';
+import { requireRole } from '../middleware.js';
+
+const settingsChange = z
+  .object({
+    siteAddress: z
+      .url({ protocol: /^https$/, message: 'the site address must be an https URL' })
+      .refine((value) => ['', '/'].includes(new URL(value).pathname) && !new URL(value).search, 'the site address has no path or query')
+      .transform((value) => value.replace(/\/$/, '')),
+    practiceName: z.string().trim().min(1).max(200),
+    refreshTokenLifetimeDays: z.number().int().min(91).max(3650),
+    apiEnabled: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+export function settingsView(ctx: AppContext) {
+  const settings = ctx.settings.get();
+  const urls = ctx.urls();
+  return {
+    siteAddress: urls.origin,
+    siteAddressConfigured: settings.siteAddress !== null,
+    fhirBaseUrl: urls.fhirBase,
+    issuer: urls.issuer,
+    adminUrl: urls.admin,
+    practiceName: settings.practiceName,
+    caFingerprint256: ctx.tls.caFingerprint256,
+    caPem: ctx.tls.caPem,
+    accessTokenLifetimeSeconds: settings.accessTokenLifetimeSeconds,
+    refreshTokenLifetimeDays: settings.refreshTokenLifetimeDays,
+    apiEnabled: settings.apiEnabled,
+    tls: { sans: ctx.tls.leafSans, notAfter: ctx.tls.leafNotAfter.toISOString(), leafFingerprint256: ctx.tls.leafFingerprint256 },
+  };
+}
+
+/** `/admin/api/settings` (administrators only). */
+export function settingsRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.use('/settings', requireRole('admin'));
+
+  router.get('/settings', (_req, res) => {
+    res.json(settingsView(ctx));
+  });
+
+  router.put('/settings', async (req, res) => {
+    const change = parseInput(settingsChange, req.body);
+    await ctx.settings.update(change);
+    await ctx.audit.record({ type: 'settings.update', outcome: 'success', actor: req.staff?.user.username ?? null, detail: { fields: Object.keys(change) } });
+    res.json(settingsView(ctx));
+  });
+
+  return router;
+}

@@ -1,0 +1,32 @@
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import { adminApi } from './admin/router.js';
+import { adminGui } from './admin/static-gui.js';
+import type { AppContext } from './context.js';
+import { metadataHandler } from './fhir/capability/metadata.js';
+import { errorHandler, notFound } from './http/error-handler.js';
+import { securityHeaders } from './http/security-headers.js';
+import { appRoot } from './util/app-root.js';
+
+/** Builds the Express app from the server's services; server.ts binds it to HTTPS. */
+export function createApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(securityHeaders);
+  app.use(cookieParser());
+
+  app.get('/', (_req, res) => res.redirect('/admin/'));
+  app.get('/ca.crt', (_req, res) => {
+    res.type('application/x-pem-file').attachment('inpracsys-ca.crt').send(ctx.tls.caPem);
+  });
+  app.get(['/metadata', '/fhir/r4/metadata', '/r4/metadata'], metadataHandler(ctx));
+
+  app.use('/admin/api', adminApi(ctx));
+  app.use('/admin', adminGui(path.join(appRoot(), 'build', 'renderer')));
+
+  app.use(notFound);
+  app.use(errorHandler(ctx.log));
+  return app;
+}

@@ -1,0 +1,108 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createApp } from './app.js';
+import { AuditLog } from './audit/audit-log.js';
+import type { ServerConfig } from './config/types.js';
+import { siteUrls, type AppContext } from './context.js';
+import { openStore } from './db/open-store.js';
+import { SigningKeys } from './keys/signing-keys.js';
+import { createLogger, type Logger } from './log.js';
+import { SettingsStore } from './settings/settings.js';
+import { defaultTlsHosts, ensureTlsMaterial } from './tls/index.js';
+import { createStaffUser } from './users/staff-users.js';
+import { appRoot } from './util/app-root.js';
+
+export interface RunningServer {
+  port: number;
+  urls: { origin: string; fhirBase: string; issuer: string; admin: string; setup?: string };
+  tls: { caPem: string; certPem: string; caFingerprint256: string; leafFingerprint256: string };
+  context: AppContext;
+  close(): Promise<void>;
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.join(appRoot(), 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** First administrator: from INPRACSYS_ADMIN_PASSWORD, or a one-time setup token (its hash is kept). */
+async function bootstrapAdmin(ctx: AppContext): Promise<string | undefined> {
+  if ((await ctx.models.User.count()) > 0) return undefined;
+  if (ctx.config.adminPassword) {
+    await createStaffUser(ctx.models, { username: 'admin', displayName: 'Administrator', password: ctx.config.adminPassword, role: 'admin' });
+    ctx.log.info('administrator "admin" created from INPRACSYS_ADMIN_PASSWORD');
+    return undefined;
+  }
+  const token = randomBytes(24).toString('base64url');
+  ctx.setupTokenHash = createHash('sha256').update(token).digest('hex');
+  return token;
+}
+
+/** Opens the data dir and database, prepares TLS and keys, and serves HTTPS. */
+export async function startServer(config: ServerConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const { sequelize, models } = await openStore(config, log);
+  try {
+    const settings = new SettingsStore(models, log);
+    await settings.load();
+    if (config.siteAddress && config.siteAddress !== settings.get().siteAddress) await settings.update({ siteAddress: config.siteAddress });
+    const keys = new SigningKeys(models, log);
+    await keys.load();
+    const tls = await ensureTlsMaterial({
+      dir: path.join(config.dataDir, 'tls'),
+      hosts: defaultTlsHosts(settings.get().siteAddress ?? 'https://localhost'),
+      log,
+    });
+
+    const ctx: AppContext = {
+      config,
+      log,
+      sequelize,
+      models,
+      settings,
+      keys,
+      audit: new AuditLog(models, log),
+      tls,
+      startedAt: new Date(),
+      version: packageVersion(),
+      port: 0,
+      setupTokenHash: null,
+      urls: () => siteUrls(settings.get().siteAddress ?? `https://localhost:${ctx.port}`),
+    };
+    const setupToken = await bootstrapAdmin(ctx);
+
+    const server = https.createServer({ key: tls.keyPem, cert: tls.certChainPem, minVersion: 'TLSv1.2' }, createApp(ctx));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    ctx.port = (server.address() as AddressInfo).port;
+
+    let closing: Promise<void> | undefined;
+    const close = () => {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const force = setTimeout(() => server.closeAllConnections(), 10_000);
+        await stopped;
+        clearTimeout(force);
+        await sequelize.close();
+      })();
+      return closing;
+    };
+
+    const urls = ctx.urls();
+    return {
+      port: ctx.port,
+      urls: { ...urls, ...(setupToken ? { setup: `https://localhost:${ctx.port}/admin/setup?token=${setupToken}` } : {}) },
+      tls: { caPem: tls.caPem, certPem: tls.certPem, caFingerprint256: tls.caFingerprint256, leafFingerprint256: tls.leafFingerprint256 },
+      context: ctx,
+      close,
+    };
+  } catch (error) {
+    await sequelize.close();
+    throw error;
+  }
+}
