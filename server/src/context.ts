@@ -32,6 +32,8 @@ export interface AppContext {
   /** Hash of the one-time first-admin setup token while no user exists. */
   setupTokenHash: string | null;
   urls(): SiteUrls;
+  /** Re-checks the TLS certificate against the current site address and serves the new one if it was re-issued. */
+  refreshTls(): Promise<void>;
 }
 
 export function siteUrls(origin: string): SiteUrls {

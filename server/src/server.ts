@@ -50,12 +50,11 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     if (config.siteAddress && config.siteAddress !== settings.get().siteAddress) await settings.update({ siteAddress: config.siteAddress });
     const keys = new SigningKeys(models, log);
     await keys.load();
-    const tls = await ensureTlsMaterial({
-      dir: path.join(config.dataDir, 'tls'),
-      hosts: defaultTlsHosts(settings.get().siteAddress ?? 'https://localhost'),
-      log,
-    });
+    const loadTls = () =>
+      ensureTlsMaterial({ dir: path.join(config.dataDir, 'tls'), hosts: defaultTlsHosts(settings.get().siteAddress ?? 'https://localhost'), log });
+    const tls = await loadTls();
 
+    const server = https.createServer({ key: tls.keyPem, cert: tls.certChainPem, minVersion: 'TLSv1.2' });
     const ctx: AppContext = {
       config,
       log,
@@ -70,10 +69,14 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       port: 0,
       setupTokenHash: null,
       urls: () => siteUrls(settings.get().siteAddress ?? `https://localhost:${ctx.port}`),
+      refreshTls: async () => {
+        ctx.tls = await loadTls();
+        server.setSecureContext({ key: ctx.tls.keyPem, cert: ctx.tls.certChainPem, minVersion: 'TLSv1.2' });
+      },
     };
     const setupToken = await bootstrapAdmin(ctx);
 
-    const server = https.createServer({ key: tls.keyPem, cert: tls.certChainPem, minVersion: 'TLSv1.2' }, createApp(ctx));
+    server.on('request', createApp(ctx));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());

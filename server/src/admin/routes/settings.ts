@@ -47,7 +47,9 @@ export function settingsRoutes(ctx: AppContext): Router {
 
   router.put('/settings', async (req, res) => {
     const change = parseInput(settingsChange, req.body);
+    const previousAddress = ctx.settings.get().siteAddress;
     await ctx.settings.update(change);
+    if (change.siteAddress !== undefined && change.siteAddress !== previousAddress) await ctx.refreshTls();
     await ctx.audit.record({ type: 'settings.update', outcome: 'success', actor: req.staff?.user.username ?? null, detail: { fields: Object.keys(change) } });
     res.json(settingsView(ctx));
   });
