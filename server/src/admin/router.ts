@@ -4,9 +4,11 @@ import { noStore } from '../http/security-headers.js';
 import { StaffLogin } from '../auth/staff-login.js';
 import { requireSession } from './middleware.js';
 import { sessionRoutes } from './routes/session.js';
+import { auditRoutes } from './routes/audit.js';
 import { settingsRoutes } from './routes/settings.js';
 import { setupRoutes } from './routes/setup.js';
 import { statusRoutes } from './routes/status.js';
+import { userRoutes } from './routes/users.js';
 import { SessionStore } from './session-store.js';
 
 /** The admin JSON API under `/admin/api` (DESIGN §8). Everything past setup and login needs a staff session. */
@@ -20,5 +22,7 @@ export function adminApi(ctx: AppContext): Router {
   router.use(requireSession(sessions));
   router.use(statusRoutes(ctx));
   router.use(settingsRoutes(ctx));
+  router.use(userRoutes(ctx));
+  router.use(auditRoutes(ctx));
   return router;
 }
