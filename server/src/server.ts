@@ -100,7 +100,11 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     return {
       port: ctx.port,
       urls: { ...urls, ...(setupToken ? { setup: `https://localhost:${ctx.port}/admin/setup?token=${setupToken}` } : {}) },
-      tls: { caPem: tls.caPem, certPem: tls.certPem, caFingerprint256: tls.caFingerprint256, leafFingerprint256: tls.leafFingerprint256 },
+      /** What is served now: the certificate changes when the site address does. */
+      get tls() {
+        const { caPem, certPem, caFingerprint256, leafFingerprint256 } = ctx.tls;
+        return { caPem, certPem, caFingerprint256, leafFingerprint256 };
+      },
       context: ctx,
       close,
     };

@@ -15,6 +15,9 @@ const serveOptions = {
   'log-level': { type: 'string' },
 } as const;
 
+/** The `serve` flags, for callers that must pick them out of a longer command line (the desktop app). */
+export const serveFlagNames = Object.keys(serveOptions);
+
 const schema = z.object({
   port: z.coerce.number().int().min(0).max(65535),
   host: z.string().min(1),
