@@ -28,6 +28,6 @@ function run(script) {
 export async function ensureBuilt() {
   const checkout = existsSync(path.join(root, 'tsconfig.server.json')) && existsSync(path.join(root, 'node_modules', 'typescript'));
   if (!checkout) return;
-  if (outdated(path.join(root, 'build/server/src/cli.js'), path.join(root, 'server/src'))) run('build:server');
+  if (outdated(path.join(root, 'build/server/src/cli.js'), path.join(root, 'server/src'), path.join(root, 'bench'))) run('build:server');
   if (outdated(path.join(root, 'build/renderer/index.html'), path.join(root, 'renderer'))) run('build:renderer');
 }
