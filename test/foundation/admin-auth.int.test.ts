@@ -58,6 +58,9 @@ describe('admin sessions', () => {
     const res = await admin.call('PUT', '/admin/api/settings', { siteAddress: 'http://clinic.example', practiceName: 'Changed' });
     expect(res.status).toBe(400);
     expect(res.json<{ error: string }>().error).toMatch(/siteAddress/);
+    for (const siteAddress of ['https://user:secret@clinic.example', 'https://clinic.example/#x', 'https://clinic.example/fhir', 'https://clinic.example/?a=1']) {
+      expect((await admin.call('PUT', '/admin/api/settings', { siteAddress })).status).toBe(400);
+    }
     const after = (await admin.call('GET', '/admin/api/settings')).json<{ siteAddress: string; practiceName: string }>();
     expect(after.siteAddress).toBe(before.siteAddress);
     expect(after.practiceName).not.toBe('Changed');

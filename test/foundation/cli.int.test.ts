@@ -34,6 +34,10 @@ describe('the inpracsys command', () => {
     const badPort = fakeIo();
     expect(await runCli(['serve', '--port', 'eighty'], badPort)).toBe(2);
     expect(badPort.errors).toEqual([expect.stringMatching(/^inpracsys serve: invalid port/)]);
+
+    const badSite = fakeIo();
+    expect(await runCli(['serve', '--site-address', 'https://clinic.example/fhir'], badSite)).toBe(2);
+    expect(badSite.errors).toEqual([expect.stringMatching(/^inpracsys serve: invalid siteAddress: the site address is https:\/\/host\[:port\]/)]);
   });
 
   test('a data dir that cannot be written is a one-line error with exit code 2', async () => {

@@ -24,7 +24,10 @@ const schema = z.object({
   dataDir: z.string().min(1),
   siteAddress: z
     .url({ protocol: /^https$/ })
-    .refine((value) => new URL(value).pathname === '/', 'the site address must be an https URL without a path')
+    .refine((value) => {
+      const url = new URL(value);
+      return url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+    }, 'the site address is https://host[:port] with no path, query, fragment or user name')
     .transform((value) => value.replace(/\/$/, ''))
     .optional(),
   databaseUrl: z.string(),

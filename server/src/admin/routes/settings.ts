@@ -8,7 +8,10 @@ const settingsChange = z
   .object({
     siteAddress: z
       .url({ protocol: /^https$/, message: 'the site address must be an https URL' })
-      .refine((value) => ['', '/'].includes(new URL(value).pathname) && !new URL(value).search, 'the site address has no path or query')
+      .refine((value) => {
+        const url = new URL(value);
+        return ['', '/'].includes(url.pathname) && !url.search && !url.hash && !url.username && !url.password;
+      }, 'the site address is https://host[:port] with no path, query, fragment or user name')
       .transform((value) => value.replace(/\/$/, '')),
     practiceName: z.string().trim().min(1).max(200),
     refreshTokenLifetimeDays: z.number().int().min(91).max(3650),
