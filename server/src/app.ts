@@ -4,9 +4,11 @@ import express, { type Express } from 'express';
 import { adminApi } from './admin/router.js';
 import { adminGui } from './admin/static-gui.js';
 import type { AppContext } from './context.js';
+import { fhirApi } from './fhir/api.js';
 import { metadataHandler } from './fhir/capability/metadata.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { securityHeaders } from './http/security-headers.js';
+import { oauthRouter, smartConfigurationRouter } from './oauth/router.js';
 import { appRoot } from './util/app-root.js';
 
 /** Builds the Express app from the server's services; server.ts binds it to HTTPS. */
@@ -22,6 +24,11 @@ export function createApp(ctx: AppContext): Express {
     res.type('application/x-pem-file').attachment('inpracsys-ca.crt').send(ctx.tls.caPem);
   });
   app.get(['/metadata', '/fhir/r4/metadata', '/r4/metadata'], metadataHandler(ctx));
+  // SMART discovery before any FHIR router, so /fhir/r4/.well-known/… is never taken for a resource.
+  app.use(smartConfigurationRouter(ctx));
+  app.use('/oauth2', oauthRouter(ctx));
+  // FHIR REST API; every request passes the bearer-token check (oauth/bearer.ts) first.
+  app.use(['/fhir/r4', '/r4'], fhirApi(ctx));
 
   app.use('/admin/api', adminApi(ctx));
   app.use('/admin', adminGui(path.join(appRoot(), 'build', 'renderer')));

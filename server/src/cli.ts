@@ -1,19 +1,31 @@
 import { ConfigError } from './config/load.js';
+import { generateCommand } from './cli/generate.js';
 import { processIo, UsageError, type CliIo } from './cli/io.js';
 import { serveCommand } from './cli/serve.js';
 import { userCommand } from './cli/user.js';
+import { importCommand } from './fhir/import/import-command.js';
+import { clientCommand } from './oauth/cli/client-command.js';
+import { tokenCommand } from './oauth/cli/token-command.js';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 /** The `inpracsys` commands; later parts add theirs here. */
 const commands: Record<string, Command> = {
+  client: clientCommand,
+  generate: generateCommand,
+  import: importCommand,
   serve: serveCommand,
+  token: tokenCommand,
   user: userCommand,
 };
 
 const usage = `usage: inpracsys <command> [options]
   serve [--port P] [--host H] [--data-dir D] [--site-address URL] [--database-url URL]
-  user add --username NAME --role admin|clinician [--display-name NAME] < password`;
+  user add --username NAME --role admin|clinician [--display-name NAME] < password
+  client list [--json] | client enable|disable CLIENT_ID [--data-dir D]
+  token parse|revoke [--data-dir D] < token
+  import FILE|DIR [--data-dir D] [--database-url URL]
+  generate --patients N --out DIR [--seed S] [--format bundle|ndjson]`;
 
 /** Runs one command; returns the exit code (2 for usage errors, 1 for failures). */
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {

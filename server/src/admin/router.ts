@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { noStore } from '../http/security-headers.js';
 import { StaffLogin } from '../auth/staff-login.js';
 import { requireSession } from './middleware.js';
+import { oauthAdminRoutes } from './routes/oauth-admin.js';
 import { sessionRoutes } from './routes/session.js';
 import { auditRoutes } from './routes/audit.js';
 import { settingsRoutes } from './routes/settings.js';
@@ -24,5 +25,6 @@ export function adminApi(ctx: AppContext): Router {
   router.use(settingsRoutes(ctx));
   router.use(userRoutes(ctx));
   router.use(auditRoutes(ctx));
+  router.use(oauthAdminRoutes(ctx));
   return router;
 }

@@ -1,0 +1,182 @@
+import { normalizeString } from '../indexing/normalize.js';
+import type { IndexTable } from '../indexing/rows.js';
+import { joinSql, likeEscape, rawSql, sql, sqlList, type Sql } from '../storage/sql.js';
+import type { Criterion, DateValue, NumberValue, QuantityValue, ReferenceValue, TokenValue } from './query.js';
+
+const escape = rawSql(`ESCAPE '\\'`);
+
+/** Unique table aliases for nested subqueries. */
+class Aliases {
+  private next = 0;
+  take(prefix: string): string {
+    return `${prefix}${this.next++}`;
+  }
+}
+
+/** `alias.id IN (SELECT resource_id FROM fhir_idx_<table> WHERE … AND (matches))`. */
+function inIndex(alias: string, resourceType: string, table: IndexTable, param: string, matches: Sql | undefined, x: string, negate = false): Sql {
+  const where = matches ? sql` AND (${matches})` : rawSql('');
+  const tableName = rawSql(`fhir_idx_${table} ${x}`);
+  const op = rawSql(negate ? 'NOT IN' : 'IN');
+  return sql`${rawSql(alias)}.id ${op} (SELECT ${rawSql(x)}.resource_id FROM ${tableName} WHERE ${rawSql(x)}.resource_type = ${resourceType} AND ${rawSql(x)}.param = ${param}${where})`;
+}
+
+const anyOf = (parts: Sql[]): Sql => (parts.length ? joinSql(parts, ' OR ') : rawSql('1 = 0'));
+
+function tokenMatch(x: string, value: TokenValue): Sql {
+  const col = (name: string) => rawSql(`${x}.${name}`);
+  const parts: Sql[] = [];
+  if (value.system === null) parts.push(sql`${col('system')} IS NULL`);
+  else if (value.system !== undefined) parts.push(sql`${col('system')} = ${value.system}`);
+  if (value.code !== undefined) parts.push(sql`${col('code')} = ${value.code}`);
+  return parts.length ? joinSql(parts, ' AND ') : sql`${col('code')} IS NOT NULL`;
+}
+
+/** Date prefixes compare the stored range [low, high] with the searched range (FHIR R4 §3.1.1.4.4). */
+function dateMatch(x: string, { prefix, range }: DateValue): Sql {
+  const low = rawSql(`${x}.low`);
+  const high = rawSql(`${x}.high`);
+  switch (prefix) {
+    case 'eq':
+      return sql`${low} >= ${range.low} AND ${high} <= ${range.high}`;
+    case 'ne':
+      return sql`NOT (${low} >= ${range.low} AND ${high} <= ${range.high})`;
+    case 'gt':
+      return sql`${high} > ${range.high}`;
+    case 'lt':
+      return sql`${low} < ${range.low}`;
+    case 'ge':
+      return sql`${high} >= ${range.low}`;
+    case 'le':
+      return sql`${low} <= ${range.high}`;
+    case 'sa':
+      return sql`${low} > ${range.high}`;
+    case 'eb':
+      return sql`${high} < ${range.low}`;
+    case 'ap': {
+      // approximately: within 10% of the distance between the value and now, at least a day
+      const from = Date.parse(range.low);
+      const margin = Math.max(Math.abs(Date.now() - from) * 0.1, 86_400_000);
+      const wideLow = new Date(Math.max(from - margin, -62135596800000)).toISOString();
+      const wideHigh = new Date(Math.min(Date.parse(range.high) + margin, 253402300799999)).toISOString();
+      return sql`${low} <= ${wideHigh} AND ${high} >= ${wideLow}`;
+    }
+  }
+}
+
+function numberMatch(column: Sql, value: NumberValue): Sql {
+  switch (value.prefix) {
+    case 'eq':
+      return sql`${column} >= ${value.low} AND ${column} < ${value.high}`;
+    case 'ne':
+      return sql`NOT (${column} >= ${value.low} AND ${column} < ${value.high})`;
+    case 'gt':
+    case 'sa':
+      return sql`${column} > ${value.value}`;
+    case 'lt':
+    case 'eb':
+      return sql`${column} < ${value.value}`;
+    case 'ge':
+      return sql`${column} >= ${value.value}`;
+    case 'le':
+      return sql`${column} <= ${value.value}`;
+    case 'ap': {
+      const margin = Math.abs(value.value) * 0.1;
+      return sql`${column} >= ${value.value - margin} AND ${column} <= ${value.value + margin}`;
+    }
+  }
+}
+
+function quantityMatch(x: string, value: QuantityValue): Sql {
+  const parts = [numberMatch(rawSql(`${x}.value`), value)];
+  if (value.system) parts.push(sql`${rawSql(`${x}.system`)} = ${value.system}`);
+  if (value.code) parts.push(sql`${rawSql(`${x}.code`)} = ${value.code}`);
+  return joinSql(parts, ' AND ');
+}
+
+function referenceMatch(x: string, value: ReferenceValue): Sql {
+  const col = (name: string) => rawSql(`${x}.${name}`);
+  if (value.url !== undefined) return sql`${col('url')} = ${value.url}`;
+  if (value.type) return sql`${col('target_type')} = ${value.type} AND ${col('target_id')} = ${value.id ?? ''}`;
+  return sql`${col('target_id')} = ${value.id ?? ''}`;
+}
+
+/** Compiles one criterion into a condition on the resources of `resourceType` aliased as `alias`. */
+export function compileCriterion(criterion: Criterion, alias: string, resourceType: string, aliases = new Aliases()): Sql {
+  const a = rawSql(alias);
+  switch (criterion.kind) {
+    case 'id':
+      return sql`${a}.id IN ${sqlList(criterion.values)}`;
+    case 'missing': {
+      const table = criterion.param.type;
+      return inIndex(alias, resourceType, table, criterion.param.code, undefined, aliases.take('m'), criterion.missing);
+    }
+    case 'token': {
+      const x = aliases.take('t');
+      if (criterion.modifier === 'text') {
+        const texts = criterion.values.map((v) => sql`${rawSql(`${x}.text`)} LIKE ${`${likeEscape(normalizeString(v.text ?? ''))}%`} ${escape}`);
+        return inIndex(alias, resourceType, 'token', criterion.param.code, anyOf(texts), x);
+      }
+      const matches = anyOf(criterion.values.map((v) => tokenMatch(x, v)));
+      return inIndex(alias, resourceType, 'token', criterion.param.code, matches, x, criterion.modifier === 'not');
+    }
+    case 'string': {
+      const x = aliases.take('s');
+      const matches = criterion.values.map((v) => {
+        if (criterion.modifier === 'exact') return sql`${rawSql(`${x}.exact`)} = ${v}`;
+        const pattern = likeEscape(normalizeString(v));
+        return sql`${rawSql(`${x}.value`)} LIKE ${criterion.modifier === 'contains' ? `%${pattern}%` : `${pattern}%`} ${escape}`;
+      });
+      return inIndex(alias, resourceType, 'string', criterion.param.code, anyOf(matches), x);
+    }
+    case 'reference': {
+      const x = aliases.take('r');
+      return inIndex(alias, resourceType, 'reference', criterion.param.code, anyOf(criterion.values.map((v) => referenceMatch(x, v))), x);
+    }
+    case 'date': {
+      const x = aliases.take('d');
+      return inIndex(alias, resourceType, 'date', criterion.param.code, anyOf(criterion.values.map((v) => dateMatch(x, v))), x);
+    }
+    case 'number': {
+      const x = aliases.take('n');
+      return inIndex(alias, resourceType, 'number', criterion.param.code, anyOf(criterion.values.map((v) => numberMatch(rawSql(`${x}.value`), v))), x);
+    }
+    case 'quantity': {
+      const x = aliases.take('q');
+      return inIndex(alias, resourceType, 'quantity', criterion.param.code, anyOf(criterion.values.map((v) => quantityMatch(x, v))), x);
+    }
+    case 'uri': {
+      const x = aliases.take('u');
+      const col = rawSql(`${x}.value`);
+      const matches = criterion.values.map((v) => (criterion.modifier === 'below' ? sql`${col} LIKE ${`${likeEscape(v)}%`} ${escape}` : sql`${col} = ${v}`));
+      return inIndex(alias, resourceType, 'uri', criterion.param.code, anyOf(matches), x);
+    }
+    case 'chain': {
+      const x = aliases.take('c');
+      const branches = criterion.branches.map(({ resourceType: targetType, next }) => {
+        const target = aliases.take('cr');
+        const condition = compileCriterion(next, target, targetType, aliases);
+        const from = rawSql(`fhir_resources ${target}`);
+        const t = rawSql(target);
+        return sql`${rawSql(x)}.target_type = ${targetType} AND ${rawSql(x)}.target_id IN (SELECT ${t}.id FROM ${from} WHERE ${t}.resource_type = ${targetType} AND ${t}.deleted = ${false} AND ${condition})`;
+      });
+      return inIndex(alias, resourceType, 'reference', criterion.param.code, anyOf(branches), x);
+    }
+    case 'has': {
+      const x = aliases.take('h');
+      const source = aliases.take('hs');
+      const h = rawSql(x);
+      const s = rawSql(source);
+      const condition = compileCriterion(criterion.next, source, criterion.sourceType, aliases);
+      const matchingSources = sql`SELECT ${s}.id FROM ${rawSql(`fhir_resources ${source}`)} WHERE ${s}.resource_type = ${criterion.sourceType} AND ${s}.deleted = ${false} AND ${condition}`;
+      return sql`${a}.id IN (SELECT ${h}.target_id FROM ${rawSql(`fhir_idx_reference ${x}`)} WHERE ${h}.resource_type = ${criterion.sourceType} AND ${h}.param = ${criterion.param.code} AND ${h}.target_type = ${resourceType} AND ${h}.resource_id IN (${matchingSources}))`;
+    }
+  }
+}
+
+/** The conjunction of criteria (true when there are none). */
+export function compileCriteria(criteria: readonly Criterion[], alias: string, resourceType: string): Sql {
+  const aliases = new Aliases();
+  const parts = criteria.map((criterion) => compileCriterion(criterion, alias, resourceType, aliases));
+  return parts.length ? joinSql(parts, ' AND ') : rawSql('1 = 1');
+}

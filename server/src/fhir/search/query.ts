@@ -1,0 +1,79 @@
+import type { SearchParamDef } from '../definitions/registry.js';
+import type { DateRange } from '../indexing/date-range.js';
+
+export const prefixes = ['eq', 'ne', 'gt', 'lt', 'ge', 'le', 'sa', 'eb', 'ap'] as const;
+export type Prefix = (typeof prefixes)[number];
+
+export interface TokenValue {
+  /** undefined: any system; null: no system (`|code`). */
+  system?: string | null;
+  code?: string;
+}
+export interface ReferenceValue {
+  type?: string;
+  id?: string;
+  url?: string;
+}
+export interface NumberValue {
+  prefix: Prefix;
+  value: number;
+  /** The interval the written precision stands for (`5.4` = [5.35, 5.45)). */
+  low: number;
+  high: number;
+}
+export interface QuantityValue extends NumberValue {
+  system?: string;
+  code?: string;
+}
+export interface DateValue {
+  prefix: Prefix;
+  range: DateRange;
+}
+
+/** One search condition; a query is their conjunction, the values inside one are alternatives. */
+export type Criterion =
+  | { kind: 'id'; values: string[] }
+  | { kind: 'missing'; param: SearchParamDef; missing: boolean }
+  | { kind: 'token'; param: SearchParamDef; modifier?: 'not' | 'text'; values: (TokenValue & { text?: string })[] }
+  | { kind: 'string'; param: SearchParamDef; modifier?: 'exact' | 'contains'; values: string[] }
+  | { kind: 'reference'; param: SearchParamDef; values: ReferenceValue[] }
+  | { kind: 'date'; param: SearchParamDef; values: DateValue[] }
+  | { kind: 'number'; param: SearchParamDef; values: NumberValue[] }
+  | { kind: 'quantity'; param: SearchParamDef; values: QuantityValue[] }
+  | { kind: 'uri'; param: SearchParamDef; modifier?: 'below'; values: string[] }
+  | { kind: 'chain'; param: SearchParamDef; branches: { resourceType: string; next: Criterion }[] }
+  /** `_has:Observation:patient:code=…`: referenced by a sourceType resource (through param) that matches next. */
+  | { kind: 'has'; sourceType: string; param: SearchParamDef; next: Criterion };
+
+export interface SortKey {
+  /** `_id` sorts by id; otherwise an indexed parameter. */
+  param: SearchParamDef | '_id';
+  descending: boolean;
+}
+
+export interface IncludeSpec {
+  sourceType: string;
+  param: string;
+  targetType?: string;
+  iterate: boolean;
+}
+
+export interface SearchQuery {
+  resourceType: string;
+  criteria: Criterion[];
+  sort: SortKey[];
+  count: number;
+  cursor?: string;
+  total?: 'none' | 'estimate' | 'accurate';
+  summaryCount: boolean;
+  /** `_summary=true|text|data` (count is summaryCount). */
+  summary?: 'true' | 'text' | 'data';
+  elements?: string[];
+  includes: IncludeSpec[];
+  revIncludes: IncludeSpec[];
+  /** Parameters (or modifiers) the server does not support; ignored unless handling is strict. */
+  unknown: string[];
+}
+
+export const defaultCount = 50;
+export const maxCount = 1000;
