@@ -6,10 +6,20 @@ import { Shell } from './components/Shell';
 import { DashboardPage } from './pages/DashboardPage';
 import { LoginPage } from './pages/LoginPage';
 import { AdminOnlyPage, NotFoundPage } from './pages/MessagePage';
-import { SectionPage } from './pages/SectionPage';
+import { AuditLogPage } from './pages/AuditLogPage';
+import { BulkExportsPage } from './pages/BulkExportsPage';
+import { ClientPage } from './pages/ClientPage';
+import { ClientsPage } from './pages/ClientsPage';
+import { FhirSetupPage } from './pages/FhirSetupPage';
+import { PatientPage } from './pages/PatientPage';
+import { PatientsPage } from './pages/PatientsPage';
+import { RegisterClientPage } from './pages/RegisterClientPage';
+import { TokenToolsPage } from './pages/TokenToolsPage';
+import { UserPage } from './pages/UserPage';
+import { UsersPage } from './pages/UsersPage';
 import { SetupPage } from './pages/SetupPage';
 import { currentAppPath, navigate, safeReturnPath, useLocation } from './router/history';
-import { findPage, pages } from './routes';
+import { matchPage, pages } from './routes';
 import type { User } from './api/types';
 import { useSession } from './session/SessionContext';
 
@@ -60,14 +70,41 @@ export function App() {
 }
 
 function Page({ path, user }: { path: string; user: User }) {
-  const page = findPage(path);
-  if (page === undefined) {
+  const match = matchPage(path);
+  if (match === undefined) {
     return <NotFoundPage />;
   }
+  const { page, rest } = match;
   if (page.adminOnly && user.role !== 'admin') {
     return <AdminOnlyPage title={page.title} trail={page.trail} />;
   }
-  return page === pages.dashboard ? <DashboardPage isAdmin={user.role === 'admin'} /> : <SectionPage page={page} />;
+  const [id, ...deeper] = rest;
+  if (deeper.length > 0) {
+    return <NotFoundPage />;
+  }
+  switch (page) {
+    case pages.dashboard:
+      return <DashboardPage isAdmin={user.role === 'admin'} />;
+    case pages.fhirSetup:
+      return id === undefined ? <FhirSetupPage /> : <NotFoundPage />;
+    case pages.apiClients:
+      if (id === 'new') {
+        return <RegisterClientPage />;
+      }
+      return id === undefined ? <ClientsPage /> : <ClientPage key={id} clientId={id} />;
+    case pages.tokenTools:
+      return id === undefined ? <TokenToolsPage /> : <NotFoundPage />;
+    case pages.users:
+      return id === undefined ? <UsersPage /> : <UserPage key={id} userId={id} currentUser={user} />;
+    case pages.auditLog:
+      return id === undefined ? <AuditLogPage /> : <NotFoundPage />;
+    case pages.patients:
+      return id === undefined ? <PatientsPage isAdmin={user.role === 'admin'} /> : <PatientPage key={id} patientId={id} isAdmin={user.role === 'admin'} />;
+    case pages.bulkExports:
+      return id === undefined ? <BulkExportsPage /> : <NotFoundPage />;
+    default:
+      return <NotFoundPage />;
+  }
 }
 
 /** Replaces the current history entry; navigation is a side effect, so it runs after render. */

@@ -29,3 +29,19 @@ export function formatDuration(totalSeconds: number): string {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/** A FHIR date ("1970-04-12", "1970-04", "1970") as written on a form, without time-zone shifts. */
+export function formatFhirDate(value: string): string {
+  const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value);
+  if (match === null) {
+    return formatDate(value);
+  }
+  const [, year, month, day] = match;
+  if (month === undefined) {
+    return year!;
+  }
+  const local = new Date(Number(year), Number(month) - 1, day === undefined ? 1 : Number(day));
+  return day === undefined
+    ? new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'long' }).format(local)
+    : date.format(local);
+}

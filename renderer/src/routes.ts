@@ -7,65 +7,17 @@ export interface PageDefinition {
   trail: string[];
   /** Pages for role "admin" only; clinicians may use the dashboard and patients. */
   adminOnly: boolean;
-  /** What the section holds, shown until the section is built. */
-  summary?: string;
 }
 
 export const pages = {
   dashboard: { path: '/', title: 'Dashboard', trail: [], adminOnly: false },
-  patients: {
-    path: '/patients',
-    title: 'Patients',
-    trail: [],
-    adminOnly: false,
-    summary:
-      'Patients and their third-party API access: each demographics page will generate API credentials for the patient and hold the opt-out switch.',
-  },
-  fhirSetup: {
-    path: '/fhir-setup',
-    title: 'FHIR Setup',
-    trail: ['SiteAdmin'],
-    adminOnly: true,
-    summary:
-      'The site address that OAuth 2 and FHIR depend on, token lifetimes, switching the API on or off, and installing implementation guides.',
-  },
-  apiClients: {
-    path: '/clients',
-    title: 'API Clients',
-    trail: ['Admin', 'System'],
-    adminOnly: true,
-    summary:
-      'Registered SMART on FHIR apps and backend services: a list with a filter, enabling or disabling each app, its authenticated API users and its access tokens, with Revoke buttons.',
-  },
-  tokenTools: {
-    path: '/token-tools',
-    title: 'Token Tools',
-    trail: ['Admin', 'System'],
-    adminOnly: true,
-    summary:
-      'Paste an access token to see its status, client, user, scopes, patient, expiry and claims, or to revoke it.',
-  },
-  users: {
-    path: '/users',
-    title: 'Users',
-    trail: ['Admin'],
-    adminOnly: true,
-    summary: 'Staff accounts: username, display name, role (administrator or clinician) and linked practitioner.',
-  },
-  auditLog: {
-    path: '/audit',
-    title: 'Audit Log',
-    trail: ['Admin'],
-    adminOnly: true,
-    summary: 'Audit events, newest first, with filters by date, user, client and action.',
-  },
-  bulkExports: {
-    path: '/bulk-exports',
-    title: 'Bulk Exports',
-    trail: ['Admin'],
-    adminOnly: true,
-    summary: 'Bulk Data export jobs, their state and their output files.',
-  },
+  patients: { path: '/patients', title: 'Patients', trail: [], adminOnly: false },
+  fhirSetup: { path: '/fhir-setup', title: 'FHIR Setup', trail: ['SiteAdmin'], adminOnly: true },
+  apiClients: { path: '/clients', title: 'API Clients', trail: ['Admin', 'System'], adminOnly: true },
+  tokenTools: { path: '/token-tools', title: 'Token Tools', trail: ['Admin', 'System'], adminOnly: true },
+  users: { path: '/users', title: 'Users', trail: ['Admin'], adminOnly: true },
+  auditLog: { path: '/audit', title: 'Audit Log', trail: ['Admin'], adminOnly: true },
+  bulkExports: { path: '/bulk-exports', title: 'Bulk Exports', trail: ['Admin'], adminOnly: true },
 } satisfies Record<string, PageDefinition>;
 
 export type MenuEntry = { kind: 'page'; page: PageDefinition } | { kind: 'group'; label: string; entries: MenuEntry[] };
@@ -88,5 +40,38 @@ export const menu: MenuEntry[] = [
 const allPages: PageDefinition[] = Object.values(pages);
 
 export function findPage(path: string): PageDefinition | undefined {
-  return allPages.find((candidate) => candidate.path === path);
+  return matchPage(path)?.page;
+}
+
+export interface PageMatch {
+  page: PageDefinition;
+  /** Decoded path segments below the page's own path: "/clients/abc" → ["abc"]. */
+  rest: string[];
+}
+
+/** The page at a path, or the section a deeper path belongs to ("/clients/abc" → API Clients). */
+export function matchPage(path: string): PageMatch | undefined {
+  for (const candidate of allPages) {
+    if (candidate.path === path) {
+      return { page: candidate, rest: [] };
+    }
+    if (candidate.path !== '/' && path.startsWith(`${candidate.path}/`)) {
+      const rest = path.slice(candidate.path.length + 1).split('/').map(decodeSegment);
+      return rest.some((segment) => segment === undefined || segment === '') ? undefined : { page: candidate, rest: rest as string[] };
+    }
+  }
+  return undefined;
+}
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An app path with one more segment: pagePath('/clients', id) → "/clients/<id, escaped>". */
+export function subPath(base: string, ...segments: string[]): string {
+  return [base, ...segments.map(encodeURIComponent)].join('/');
 }

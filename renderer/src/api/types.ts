@@ -22,6 +22,8 @@ export interface SetupState {
 
 export interface Settings {
   siteAddress: string;
+  /** False while the site address is the default (https://localhost:<port>). */
+  siteAddressConfigured?: boolean;
   fhirBaseUrl: string;
   issuer: string;
   adminUrl: string;
@@ -43,4 +45,205 @@ export interface ServerStatus {
   version: string;
   startedAt: string;
   uptimeSeconds: number;
+}
+
+/** What every list route answers (DESIGN §10). */
+export interface ListResponse<T> {
+  items: T[];
+  total: number;
+}
+
+export interface SettingsChange {
+  siteAddress?: string;
+  practiceName?: string;
+  refreshTokenLifetimeDays?: number;
+  apiEnabled?: boolean;
+}
+
+// Staff users (GET/POST /admin/api/users, GET/PUT /admin/api/users/{id}).
+
+export interface StaffUser extends User {
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface NewStaffUser {
+  username: string;
+  displayName: string;
+  password: string;
+  role: Role;
+  practitionerId?: string;
+}
+
+export interface StaffUserChange {
+  displayName?: string;
+  role?: Role;
+  practitionerId?: string | null;
+  disabled?: boolean;
+  password?: string;
+}
+
+// Audit log (GET /admin/api/audit).
+
+export interface AuditEvent {
+  id: number;
+  recorded: string;
+  type: string;
+  outcome: 'success' | 'failure';
+  actor: string | null;
+  clientId: string | null;
+  patientId: string | null;
+  ip: string | null;
+  detail: unknown;
+}
+
+export interface AuditPage extends ListResponse<AuditEvent> {
+  /** Pass as `before` to get the next (older) page; null on the last page. */
+  next: number | null;
+}
+
+// API clients (DESIGN §8, §10).
+
+export type ClientProfile = 'patient-standalone' | 'provider' | 'ehr-launch' | 'backend-service';
+
+export interface ApiClient {
+  clientId: string;
+  name: string;
+  enabled: boolean;
+  public: boolean;
+  tokenEndpointAuthMethod?: string;
+  profile: ClientProfile | string;
+  scopes: string[];
+  redirectUris: string[];
+  registeredAt: string;
+  /** EHR-launch apps: where the EHR launch starts. */
+  launchUri?: string;
+  jwksUri?: string;
+  grantTypes?: string[];
+}
+
+/** RFC 7591 registration request, as POST /admin/api/clients takes it (snake_case). */
+export interface ClientRegistration {
+  client_name: string;
+  redirect_uris?: string[];
+  token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+  grant_types?: string[];
+  scope: string;
+  jwks_uri?: string;
+  jwks?: { keys: unknown[] };
+  initiate_login_uri?: string;
+}
+
+/** RFC 7591 registration response. */
+export interface ClientRegistrationResponse extends ClientRegistration {
+  client_id: string;
+  client_id_issued_at?: number;
+  client_secret?: string;
+}
+
+export interface AuthenticatedApiUser {
+  userId: string;
+  username: string;
+  kind: 'patient' | 'staff';
+  authorizedAt: string;
+  patientId?: string | null;
+  revokedAt?: string | null;
+}
+
+export type TokenStatus = 'active' | 'expired' | 'revoked';
+
+export interface AccessTokenInfo {
+  jti: string;
+  user: string | { userId?: string; username?: string; kind?: string } | null;
+  scope: string;
+  issuedAt: string;
+  expiresAt: string;
+  status: TokenStatus | string;
+}
+
+// Token Tools (POST /admin/api/token-tools/parse).
+
+export interface ParsedToken {
+  status: 'active' | 'expired' | 'revoked' | 'invalid';
+  tokenType?: 'access_token' | 'refresh_token' | 'unknown';
+  jti?: string | null;
+  clientId?: string | null;
+  clientName?: string | null;
+  user?: { userId: string; username: string; kind: 'patient' | 'staff' | string; patientId?: string | null } | null;
+  scope?: string | null;
+  patient?: string | null;
+  issuedAt?: string | null;
+  expiresAt?: string | null;
+  claims?: Record<string, unknown> | null;
+  /** Why an invalid token is invalid, when the server says. */
+  reason?: string;
+}
+
+// Patients (GET /admin/api/patients, /admin/api/patients/{id}).
+
+export interface HumanName {
+  use?: string;
+  text?: string;
+  family?: string;
+  given?: string[];
+  prefix?: string[];
+  suffix?: string[];
+}
+
+export interface FhirPatient {
+  resourceType: 'Patient';
+  id: string;
+  name?: HumanName[];
+  birthDate?: string;
+  gender?: string;
+  identifier?: { system?: string; value?: string; type?: { text?: string; coding?: { code?: string; display?: string }[] } }[];
+  address?: { use?: string; line?: string[]; city?: string; state?: string; postalCode?: string; country?: string; text?: string }[];
+  telecom?: { system?: string; value?: string; use?: string }[];
+}
+
+export interface PatientApiAccess {
+  /** The API username, once credentials were generated. */
+  username?: string | null;
+  hasCredentials?: boolean;
+  optedOut: boolean;
+  /** How many apps hold this patient's authorization. */
+  authorizedAppCount?: number;
+  /** Apps this patient authorized. */
+  apps?: { clientId: string; clientName?: string; name?: string; authorizedAt?: string }[];
+}
+
+export interface PatientEntry {
+  id: string;
+  patient?: FhirPatient;
+  resource?: FhirPatient;
+  apiAccess?: PatientApiAccess;
+  // Flattened variants.
+  name?: string | HumanName[];
+  birthDate?: string;
+  gender?: string;
+  optedOut?: boolean;
+  username?: string | null;
+}
+
+export interface PatientCredentials {
+  username: string;
+  password: string;
+}
+
+// Bulk exports (GET /admin/api/bulk-jobs).
+
+export interface BulkJob {
+  id: string;
+  status: string;
+  kind?: string;
+  level?: string;
+  clientId?: string | null;
+  clientName?: string | null;
+  types?: string[];
+  requestedAt?: string;
+  createdAt?: string;
+  completedAt?: string | null;
+  progress?: number | string | null;
+  fileCount?: number;
+  error?: string | null;
 }

@@ -27,7 +27,7 @@ function MenuList({ entries, currentPath, depth, labelledBy }: { entries: MenuEn
             <Link
               to={entry.page.path}
               className="menu-link"
-              aria-current={entry.page.path === currentPath ? 'page' : undefined}
+              aria-current={currentMarker(entry.page.path, currentPath)}
             >
               {entry.page.title}
             </Link>
@@ -50,6 +50,14 @@ function MenuGroup({ label, entries, currentPath, depth }: { label: string; entr
       <MenuList entries={entries} currentPath={currentPath} depth={depth + 1} labelledBy={labelId} />
     </li>
   );
+}
+
+/** "page" on the page itself; "location" on its section while a deeper page is open (a client's edit screen). */
+function currentMarker(pagePath: string, currentPath: string): 'page' | 'location' | undefined {
+  if (pagePath === currentPath) {
+    return 'page';
+  }
+  return pagePath !== '/' && currentPath.startsWith(`${pagePath}/`) ? 'location' : undefined;
 }
 
 function visibleEntries(entries: MenuEntry[], role: Role): MenuEntry[] {

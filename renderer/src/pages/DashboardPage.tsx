@@ -1,12 +1,14 @@
-import { Fragment } from 'react';
 import type { ReactNode } from 'react';
+import { itemsOf, toApiClient } from '../api/clients';
 import type { ServerStatus, Settings } from '../api/types';
+import { Alert } from '../components/Alert';
 import { Card } from '../components/Card';
-import { CopyButton } from '../components/CopyButton';
+import { CertificateDetails, CopyableDetail, Detail, Details } from '../components/Details';
 import { LoadError } from '../components/LoadError';
 import { Loading } from '../components/Loading';
 import { PageHeader } from '../components/PageHeader';
-import { formatDate, formatDateTime, formatDuration } from '../format';
+import { formatDateTime, formatDuration, plural } from '../format';
+import { Link } from '../router/Link';
 import { pages } from '../routes';
 import type { Resource } from '../session/useApiResource';
 import { useApiResource } from '../session/useApiResource';
@@ -33,10 +35,12 @@ export function DashboardPage({ isAdmin }: { isAdmin: boolean }) {
 /** Settings are for administrators only, so only their dashboard asks for them. */
 function AdminDashboard({ status, reloadStatus }: { status: Resource<ServerStatus>; reloadStatus: () => void }) {
   const [settings, reloadSettings] = useApiResource<Settings>('/admin/api/settings');
+  const [clients, reloadClients] = useApiResource<unknown>('/admin/api/clients');
 
   function reload(): void {
     reloadStatus();
     reloadSettings();
+    reloadClients();
   }
 
   return (
@@ -46,6 +50,7 @@ function AdminDashboard({ status, reloadStatus }: { status: Resource<ServerStatu
         subtitle={settings.status === 'ready' ? settings.data.practiceName : 'Server overview'}
         actions={<RefreshButton onClick={reload} />}
       />
+      <Warnings settings={settings} clients={clients} />
       <div className="dashboard-grid">
         <StatusCard status={status} apiEnabled={settings.status === 'ready' ? settings.data.apiEnabled : undefined} onRetry={reloadStatus} />
         <CaCard settings={settings} onRetry={reloadSettings} />
@@ -54,6 +59,49 @@ function AdminDashboard({ status, reloadStatus }: { status: Resource<ServerStatu
       </div>
     </>
   );
+}
+
+const EXPIRY_WARNING_DAYS = 30;
+
+/** What an administrator should act on: no site address, a certificate about to expire, apps waiting to be enabled. */
+function Warnings({ settings, clients }: { settings: Resource<Settings>; clients: Resource<unknown> }) {
+  const items: ReactNode[] = [];
+  if (settings.status === 'ready') {
+    if (settings.data.siteAddressConfigured === false) {
+      items.push(
+        <Alert key="site" tone="warning" title="The site address is not set.">
+          <p>
+            Apps on other computers and phones cannot reach this server until you set its address in{' '}
+            <Link to={pages.fhirSetup.path}>SiteAdmin › FHIR Setup</Link>.
+          </p>
+        </Alert>,
+      );
+    }
+    const daysLeft = (new Date(settings.data.tls.notAfter).getTime() - Date.now()) / 86_400_000;
+    if (daysLeft < EXPIRY_WARNING_DAYS) {
+      items.push(
+        <Alert key="tls" tone="warning" title={daysLeft <= 0 ? 'The server certificate has expired.' : 'The server certificate expires soon.'}>
+          <p>Valid until {formatDateTime(settings.data.tls.notAfter)}. Restart the server to renew it.</p>
+        </Alert>,
+      );
+    }
+  }
+  if (clients.status === 'ready') {
+    const waiting = itemsOf(clients.data)
+      .map(toApiClient)
+      .filter((client) => !client.enabled);
+    if (waiting.length > 0) {
+      items.push(
+        <Alert key="clients" tone="info" title={`${plural(waiting.length, 'app')} ${waiting.length === 1 ? 'is' : 'are'} disabled.`}>
+          <p>
+            Apps that act for staff or systems wait for an administrator: review {waiting.length === 1 ? 'it' : 'them'} in{' '}
+            <Link to={pages.apiClients.path}>Admin › System › API Clients</Link>.
+          </p>
+        </Alert>,
+      );
+    }
+  }
+  return items.length === 0 ? null : <div className="dashboard-warnings">{items}</div>;
 }
 
 function RefreshButton({ onClick }: { onClick: () => void }) {
@@ -149,30 +197,7 @@ function TlsCard({ settings, onRetry }: { settings: Resource<Settings>; onRetry:
   return (
     <Card title="Server certificate" className="card-wide" description="The certificate this server presents, issued by the CA above.">
       <SettingsBody settings={settings} onRetry={onRetry}>
-        {(data) => (
-          <Details>
-            <Detail term="Names">
-              {data.tls.sans.length === 0 ? (
-                <span className="muted">None listed</span>
-              ) : (
-                <ul className="chips" aria-label="Names the certificate is valid for">
-                  {data.tls.sans.map((name) => (
-                    <li key={name} className="chip">
-                      {name}
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </Detail>
-            <Detail term="Valid until">{formatDate(data.tls.notAfter)}</Detail>
-            <CopyableDetail
-              term="Fingerprint (SHA-256)"
-              value={data.tls.leafFingerprint256}
-              copyLabel="server certificate fingerprint"
-              fingerprint
-            />
-          </Details>
-        )}
+        {(data) => <CertificateDetails tls={data.tls} />}
       </SettingsBody>
     </Card>
   );
@@ -193,73 +218,4 @@ function SettingsBody({ settings, onRetry, children }: SettingsBodyProps) {
     return <LoadError what="the server settings" error={settings.error} onRetry={onRetry} />;
   }
   return <>{children(settings.data)}</>;
-}
-
-/** A list of labelled values; `stacked` puts each label above its value. */
-function Details({ stacked = false, children }: { stacked?: boolean; children: ReactNode }) {
-  return <dl className={stacked ? 'details details-stacked' : 'details'}>{children}</dl>;
-}
-
-function Detail({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <div className="detail">
-      <dt>{term}</dt>
-      <dd>{children}</dd>
-    </div>
-  );
-}
-
-interface CopyableDetailProps {
-  term: string;
-  value: string;
-  copyLabel?: string;
-  id?: string;
-  /** Colon-separated hex: shown in rows of eight bytes, easy to compare by eye. */
-  fingerprint?: boolean;
-}
-
-function CopyableDetail({ term, value, copyLabel = term, id, fingerprint = false }: CopyableDetailProps) {
-  return (
-    <div className="detail">
-      <dt>{term}</dt>
-      <dd className="detail-copyable">
-        {fingerprint ? (
-          <FingerprintValue id={id} value={value} />
-        ) : (
-          <code id={id} className="value">
-            {value}
-          </code>
-        )}
-        <CopyButton value={value} label={copyLabel} />
-      </dd>
-    </div>
-  );
-}
-
-const BYTES_PER_ROW = 8;
-
-/** Its text content stays exactly `value`: the rows and break points add no characters. */
-function FingerprintValue({ id, value }: { id?: string; value: string }) {
-  const bytes = value.split(':');
-  const rows: string[][] = [];
-  for (let start = 0; start < bytes.length; start += BYTES_PER_ROW) {
-    rows.push(bytes.slice(start, start + BYTES_PER_ROW));
-  }
-  return (
-    <code id={id} className="value value-fingerprint">
-      {rows.map((row, rowIndex) => (
-        <span key={rowIndex} className="fingerprint-row">
-          {row.map((byte, byteIndex) => {
-            const last = rowIndex === rows.length - 1 && byteIndex === row.length - 1;
-            return (
-              <Fragment key={byteIndex}>
-                {last ? byte : `${byte}:`}
-                <wbr />
-              </Fragment>
-            );
-          })}
-        </span>
-      ))}
-    </code>
-  );
 }
