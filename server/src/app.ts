@@ -6,6 +6,7 @@ import { adminGui } from './admin/static-gui.js';
 import type { AppContext } from './context.js';
 import { fhirApi } from './fhir/api.js';
 import { metadataHandler } from './fhir/capability/metadata.js';
+import { requireApiEnabled } from './http/api-switch.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { securityHeaders } from './http/security-headers.js';
 import { oauthRouter, smartConfigurationRouter } from './oauth/router.js';
@@ -28,7 +29,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(smartConfigurationRouter(ctx));
   app.use('/oauth2', oauthRouter(ctx));
   // FHIR REST API; every request passes the bearer-token check (oauth/bearer.ts) first.
-  app.use(['/fhir/r4', '/r4'], fhirApi(ctx));
+  app.use(['/fhir/r4', '/r4'], requireApiEnabled(ctx), fhirApi(ctx));
 
   app.use('/admin/api', adminApi(ctx));
   app.use('/admin', adminGui(path.join(appRoot(), 'build', 'renderer')));

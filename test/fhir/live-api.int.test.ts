@@ -85,4 +85,20 @@ describe('the live FHIR API', () => {
     const ids = res.json<{ entry: { resource: { id: string } }[] }>().entry.map((e) => e.resource.id);
     expect(ids).toEqual(['obs-live-a']);
   });
+
+  it('answers 503 while the practice has turned the API off, and serves again once it is on', async () => {
+    const { token } = await tokenFor('system/Patient.rs');
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await request(server, '/fhir/r4/Patient', { headers: auth })).status).toBe(200);
+    await server.context.settings.update({ apiEnabled: false });
+    try {
+      const off = await request(server, '/fhir/r4/Patient', { headers: auth });
+      expect(off.status).toBe(503);
+      expect(off.json()).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'transient' }] });
+      expect((await request(server, '/fhir/r4/metadata')).status).toBe(200);
+    } finally {
+      await server.context.settings.update({ apiEnabled: true });
+    }
+    expect((await request(server, '/fhir/r4/Patient', { headers: auth })).status).toBe(200);
+  });
 });
