@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { systemPolicy } from '../../server/src/fhir/access/policy.js';
+import { createFhirService } from '../../server/src/fhir/api.js';
 import type { RunningServer } from '../../server/src/server.js';
 import { AdminSession, removeDir, request, startTestServer, tempDataDir } from '../helpers/server.js';
 
@@ -38,6 +40,18 @@ describe('staff users and the audit log (admin API)', () => {
     await AdminSession.login(server, 'dr.ames', 'ames password 1');
   });
 
+  test('a clinician added without a Practitioner gets one, so their fhirUser resolves', async () => {
+    const created = await admin.call('POST', '/admin/api/users', { username: 'dr.ruiz', displayName: 'Ana Ruiz', password: 'ruiz password 1', role: 'clinician' });
+    const practitionerId = created.json<{ practitionerId: string }>().practitionerId;
+    expect(practitionerId).toMatch(/^[A-Za-z0-9\-.]+$/);
+    const stored = await createFhirService(server.context).repository.read(systemPolicy(), 'Practitioner', practitionerId);
+    expect(stored.resource).toMatchObject({ resourceType: 'Practitioner', active: true, name: [{ text: 'Ana Ruiz', family: 'Ruiz', given: ['Ana'] }] });
+    const linked = await admin.call('POST', '/admin/api/users', { username: 'dr.vos', displayName: 'Dr Vos', password: 'vos password 12', role: 'clinician', practitionerId: 'existing-1' });
+    expect(linked.json()).toMatchObject({ practitionerId: 'existing-1' });
+    const adminUser = await admin.call('POST', '/admin/api/users', { username: 'office', displayName: 'Office', password: 'office password', role: 'admin' });
+    expect(adminUser.json()).toMatchObject({ practitionerId: null });
+  });
+
   test('a duplicate username answers 409 and a weak password 400', async () => {
     expect((await admin.call('POST', '/admin/api/users', { username: 'dr.ames', displayName: 'Again', password: 'another password', role: 'clinician' })).status).toBe(409);
     const weak = await admin.call('POST', '/admin/api/users', { username: 'dr.weak', displayName: 'Weak', password: 'short', role: 'clinician' });
@@ -73,7 +87,7 @@ describe('staff users and the audit log (admin API)', () => {
     const all = (await admin.call('GET', '/admin/api/audit?limit=500')).json<{ items: { id: number; type: string; outcome: string; actor: string }[]; total: number }>();
     expect(all.total).toBe(all.items.length);
     expect(all.items.map((event) => event.id)).toEqual([...all.items.map((event) => event.id)].sort((a, b) => b - a));
-    expect(all.items.filter((event) => event.type === 'user.create').map((event) => event.actor)).toEqual(['admin', 'admin']);
+    expect(all.items.filter((event) => event.type === 'user.create').map((event) => event.actor)).toEqual(['admin', 'admin', 'admin', 'admin', 'admin']);
 
     const failures = (await admin.call('GET', '/admin/api/audit?type=admin.login&outcome=failure')).json<{ items: { actor: string }[] }>();
     expect(failures.items.map((event) => event.actor)).toEqual(['temp']);

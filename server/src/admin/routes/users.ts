@@ -3,6 +3,8 @@ import { Op } from 'sequelize';
 import { z } from 'zod';
 import { hashPassword } from '../../auth/password.js';
 import type { AppContext } from '../../context.js';
+import { systemPolicy } from '../../fhir/access/policy.js';
+import { createFhirService } from '../../fhir/api.js';
 import { HttpError } from '../../http/errors.js';
 import { parseInput } from '../../http/validate.js';
 import { createStaffUser, passwordRule, usernameRule } from '../../users/staff-users.js';
@@ -21,6 +23,15 @@ const userChange = z
   .partial()
   .strict();
 
+async function createPractitioner(ctx: AppContext, displayName: string, actor: string): Promise<string> {
+  const words = displayName.split(/\s+/);
+  const given = words.slice(0, -1);
+  const name = { text: displayName, family: words.at(-1)!, ...(given.length ? { given } : {}) };
+  const practitioner = { resourceType: 'Practitioner', active: true, name: [name] };
+  const { stored } = await createFhirService(ctx).repository.create(systemPolicy(`InPracSys admin: ${actor}`), practitioner, 'Practitioner');
+  return stored.id;
+}
+
 const userView = (user: Parameters<typeof publicUser>[0]) => ({ ...publicUser(user), disabled: user.disabled, createdAt: user.createdAt });
 
 /** `/admin/api/users`: staff users (administrators only). */
@@ -37,7 +48,10 @@ export function userRoutes(ctx: AppContext): Router {
 
   router.post('/users', async (req, res) => {
     const input = parseInput(newUser, req.body);
-    const user = await createStaffUser(ctx.models, input);
+    if (await ctx.models.User.findOne({ where: { username: input.username } })) throw new HttpError(409, `user ${input.username} already exists`);
+    // A clinician's fhirUser must resolve, so one without a Practitioner gets one.
+    const practitionerId = input.practitionerId ?? (input.role === 'clinician' ? await createPractitioner(ctx, input.displayName, req.staff!.user.username) : undefined);
+    const user = await createStaffUser(ctx.models, { ...input, practitionerId });
     await ctx.audit.record({ type: 'user.create', outcome: 'success', actor: req.staff!.user.username, detail: { username: user.username, role: user.role } });
     res.status(201).json(userView(user));
   });
