@@ -1,22 +1,16 @@
 import { ConfigError } from './config/load.js';
-import { generateCommand } from './cli/generate.js';
 import { processIo, UsageError, type CliIo } from './cli/io.js';
-import { serveCommand } from './cli/serve.js';
-import { userCommand } from './cli/user.js';
-import { importCommand } from './fhir/import/import-command.js';
-import { clientCommand } from './oauth/cli/client-command.js';
-import { tokenCommand } from './oauth/cli/token-command.js';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
-/** The `inpracsys` commands; later parts add theirs here. */
-const commands: Record<string, Command> = {
-  client: clientCommand,
-  generate: generateCommand,
-  import: importCommand,
-  serve: serveCommand,
-  token: tokenCommand,
-  user: userCommand,
+/** The `inpracsys` commands, each loaded only when it runs (the FHIR definitions take seconds to load). */
+const commands: Record<string, () => Promise<Command>> = {
+  client: async () => (await import('./oauth/cli/client-command.js')).clientCommand,
+  generate: async () => (await import('./cli/generate.js')).generateCommand,
+  import: async () => (await import('./fhir/import/import-command.js')).importCommand,
+  serve: async () => (await import('./cli/serve.js')).serveCommand,
+  token: async () => (await import('./oauth/cli/token-command.js')).tokenCommand,
+  user: async () => (await import('./cli/user.js')).userCommand,
 };
 
 const usage = `usage: inpracsys <command> [options]
@@ -34,12 +28,13 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     io.out(usage);
     return name ? 0 : 2;
   }
-  const command = commands[name];
-  if (!command) {
+  const loadCommand = commands[name];
+  if (!loadCommand) {
     io.err(`inpracsys: unknown command "${name}"\n${usage}`);
     return 2;
   }
   try {
+    const command = await loadCommand();
     return await command(args, io);
   } catch (error) {
     const usageMistake = error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
