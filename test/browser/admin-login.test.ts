@@ -1,82 +1,6 @@
-// The admin GUI in a real browser against the real server: log in, dashboard, first-admin setup.
-import { X509Certificate, createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/src/config/load.js';
-import { startServer } from '../../server/src/server.js';
-import type { RunningServer } from '../../server/src/server.js';
-
-const ADMIN_PASSWORD = 'correct horse battery staple';
-const artifactsDir = fileURLToPath(new URL('../artifacts/', import.meta.url));
-
-interface TestServer {
-  server: RunningServer;
-  dataDir: string;
-}
-
-async function startTestServer(env: NodeJS.ProcessEnv): Promise<TestServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'inpracsys-gui-'));
-  const server = await startServer(loadConfig(['--port', '0', '--data-dir', dataDir], { LOG_LEVEL: 'silent', ...env }));
-  return { server, dataDir };
-}
-
-async function stopTestServer(running: TestServer | undefined): Promise<void> {
-  if (running === undefined) {
-    return;
-  }
-  await running.server.close();
-  await rm(running.dataDir, { recursive: true, force: true });
-}
-
-/** Trusts exactly this server's leaf key (by SPKI hash), not every certificate. */
-function spkiHash(certPem: string): string {
-  const spki = new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' });
-  return createHash('sha256').update(spki).digest('base64');
-}
-
-function launchBrowser(certPem: string): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      `--ignore-certificate-errors-spki-list=${spkiHash(certPem)}`,
-    ],
-  });
-}
-
-/** Collects what the page reports as errors, such as Content-Security-Policy violations. */
-function watchConsole(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/status of 40[13]|status of 429/.test(message.text())) {
-      problems.push(message.text());
-    }
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  return problems;
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await mkdir(artifactsDir, { recursive: true });
-  await page.screenshot({ path: join(artifactsDir, name), fullPage: true });
-}
-
-async function logIn(page: Page, username: string, password: string): Promise<void> {
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-}
+import { ADMIN_PASSWORD, launchBrowser, logIn, newContext, screenshot, startGuiServer, stopGuiServer, watchConsole, type TestServer } from './gui.js';
 
 describe('admin GUI log-in', () => {
   let running: TestServer | undefined;
@@ -86,17 +10,17 @@ describe('admin GUI log-in', () => {
   let consoleProblems: string[];
 
   beforeAll(async () => {
-    running = await startTestServer({ INPRACSYS_ADMIN_PASSWORD: ADMIN_PASSWORD });
+    running = await startGuiServer({ INPRACSYS_ADMIN_PASSWORD: ADMIN_PASSWORD });
     browser = await launchBrowser(running.server.tls.certPem);
   });
 
   afterAll(async () => {
     await browser?.close();
-    await stopTestServer(running);
+    await stopGuiServer(running);
   });
 
   beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    context = await newContext(browser);
     page = await context.newPage();
     consoleProblems = watchConsole(page);
   });
@@ -191,19 +115,19 @@ describe('admin GUI first-admin setup', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    running = await startTestServer({});
+    running = await startGuiServer({});
     browser = await launchBrowser(running.server.tls.certPem);
   });
 
   afterAll(async () => {
     await browser?.close();
-    await stopTestServer(running);
+    await stopGuiServer(running);
   });
 
   it('creates the first administrator from the setup link and lands on the dashboard', async () => {
     const setupUrl = running!.server.urls.setup;
     expect(setupUrl).toBeDefined();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const context = await newContext(browser);
     const page = await context.newPage();
     const consoleProblems = watchConsole(page);
 

@@ -72,7 +72,7 @@ export function watchConsole(page: Page): string[] {
   return problems;
 }
 
-/** A full-page screenshot in test/artifacts/, and, with `docs`, the README's copy in docs/screenshots/. */
+/** A full-page screenshot in test/artifacts/; with `docs` and INPRACSYS_UPDATE_SCREENSHOTS=1, also the README's copy in docs/screenshots/. */
 export async function screenshot(page: Page, name: string, options: { docs?: boolean } = {}): Promise<void> {
   await mkdir(artifactsDir, { recursive: true });
   // Let focus rings and the spinner settle, so pictures show the page at rest.
@@ -83,7 +83,8 @@ export async function screenshot(page: Page, name: string, options: { docs?: boo
     window.scrollTo(0, 0);
   });
   await page.screenshot({ path: join(artifactsDir, name), fullPage: true });
-  if (options.docs === true) {
+  // The README's pictures change only when asked for, so a test run leaves the checkout as it was.
+  if (options.docs === true && process.env.INPRACSYS_UPDATE_SCREENSHOTS === '1') {
     await mkdir(docsScreenshotsDir, { recursive: true });
     await page.screenshot({ path: join(docsScreenshotsDir, name), fullPage: true });
   }
