@@ -7,6 +7,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   client: async () => (await import('./oauth/cli/client-command.js')).clientCommand,
   generate: async () => (await import('./cli/generate.js')).generateCommand,
+  ig: async () => (await import('./fhir/ig/ig-command.js')).igCommand,
   import: async () => (await import('./fhir/import/import-command.js')).importCommand,
   serve: async () => (await import('./cli/serve.js')).serveCommand,
   token: async () => (await import('./oauth/cli/token-command.js')).tokenCommand,
@@ -19,6 +20,7 @@ const usage = `usage: inpracsys <command> [options]
   client list [--json] | client enable|disable CLIENT_ID [--data-dir D]
   token parse|revoke [--data-dir D] < token
   import FILE|DIR [--data-dir D] [--database-url URL]
+  ig install DIR|PACKAGE.tgz [--data-dir D] [--database-url URL] [--verbose]
   generate --patients N --out DIR [--seed S] [--format bundle|ndjson]`;
 
 /** Runs one command; returns the exit code (2 for usage errors, 1 for failures). */

@@ -8,6 +8,8 @@ import { AuditLog } from './audit/audit-log.js';
 import type { ServerConfig } from './config/types.js';
 import { siteUrls, type AppContext } from './context.js';
 import { openStore } from './db/open-store.js';
+import { startBulkWorker } from './fhir/bulk/start.js';
+import { loadConformanceResources } from './fhir/ig/install.js';
 import { SigningKeys } from './keys/signing-keys.js';
 import { createLogger, type Logger } from './log.js';
 import { SettingsStore } from './settings/settings.js';
@@ -45,6 +47,7 @@ async function bootstrapAdmin(ctx: AppContext): Promise<string | undefined> {
 export async function startServer(config: ServerConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   const { sequelize, models } = await openStore(config, log);
   try {
+    log.info({ resources: await loadConformanceResources(sequelize) }, 'installed conformance resources loaded');
     const settings = new SettingsStore(models, log);
     await settings.load();
     if (config.siteAddress && config.siteAddress !== settings.get().siteAddress) await settings.update({ siteAddress: config.siteAddress });
@@ -82,6 +85,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       server.listen(config.port, config.host, () => resolve());
     });
     ctx.port = (server.address() as AddressInfo).port;
+    const bulkWorker = startBulkWorker(ctx);
 
     let closing: Promise<void> | undefined;
     const close = () => {
@@ -91,6 +95,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
         const force = setTimeout(() => server.closeAllConnections(), 10_000);
         await stopped;
         clearTimeout(force);
+        await bulkWorker.stop();
         await sequelize.close();
       })();
       return closing;

@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { noStore } from '../http/security-headers.js';
 import { StaffLogin } from '../auth/staff-login.js';
+import { bulkJobRoutes } from '../fhir/bulk/admin-routes.js';
 import { requireSession } from './middleware.js';
 import { oauthAdminRoutes } from './routes/oauth-admin.js';
 import { sessionRoutes } from './routes/session.js';
@@ -26,5 +27,6 @@ export function adminApi(ctx: AppContext): Router {
   router.use(userRoutes(ctx));
   router.use(auditRoutes(ctx));
   router.use(oauthAdminRoutes(ctx));
+  router.use(bulkJobRoutes(ctx));
   return router;
 }

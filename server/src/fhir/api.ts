@@ -1,7 +1,8 @@
-import type { RequestHandler, Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { authenticateBearer } from '../oauth/bearer.js';
 import { bearerAuthenticate, type VerifyBearer } from './access/guard.js';
+import { bulkRouter } from './bulk/router.js';
 import { fhirRegistry } from './definitions/registry.js';
 import { fhirRouter } from './http/router.js';
 import type { FhirService } from './http/service.js';
@@ -22,7 +23,10 @@ export function fhirApi(ctx: AppContext, verify: VerifyBearer = (authorization) 
   // built on the first FHIR request: loading the R4 definitions takes a couple of seconds
   let router: Router | undefined;
   return (req, res, next) => {
-    router ??= fhirRouter(createFhirService(ctx), { authenticate: bearerAuthenticate(verify), bodyLimit: ctx.config.bodyLimit });
+    if (!router) {
+      const service = createFhirService(ctx);
+      router = Router().use(bulkRouter(ctx, service, verify), fhirRouter(service, { authenticate: bearerAuthenticate(verify), bodyLimit: ctx.config.bodyLimit }));
+    }
     router(req, res, next);
   };
 }

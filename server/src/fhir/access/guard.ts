@@ -51,18 +51,21 @@ export function requestPolicy(res: { locals: Record<string, unknown> }): AccessP
 /** Verifies an `Authorization` header value and answers the caller's access (server/src/oauth/bearer.ts). */
 export type VerifyBearer = (authorization: string | undefined) => Promise<FhirAccessContext>;
 
-/** Authentication for the FHIR router: a verified bearer token, its OAuth errors rendered as FHIR 401s. */
-export function bearerAuthenticate(verify: VerifyBearer): Authenticate {
-  return async (req) => {
-    try {
-      return policyForAccess(await verify(req.get('authorization')));
-    } catch (error) {
-      if (error instanceof OAuthError) {
-        throw new FhirError(error.status, error.description ?? error.error, error.status === 401 ? 'login' : 'forbidden', {
-          'WWW-Authenticate': `Bearer error="${error.error}"`,
-        });
-      }
-      throw error;
+/** A verified bearer token's access, its OAuth errors rendered as FHIR 401s (also used by bulk export). */
+export async function verifiedAccess(verify: VerifyBearer, req: Request): Promise<FhirAccessContext> {
+  try {
+    return await verify(req.get('authorization'));
+  } catch (error) {
+    if (error instanceof OAuthError) {
+      throw new FhirError(error.status, error.description ?? error.error, error.status === 401 ? 'login' : 'forbidden', {
+        'WWW-Authenticate': `Bearer error="${error.error}"`,
+      });
     }
-  };
+    throw error;
+  }
+}
+
+/** Authentication for the FHIR router: the caller's policy from a verified bearer token. */
+export function bearerAuthenticate(verify: VerifyBearer): Authenticate {
+  return async (req) => policyForAccess(await verifiedAccess(verify, req));
 }

@@ -17,6 +17,7 @@ export function capabilityStatement(ctx: AppContext): Record<string, unknown> {
     kind: 'instance',
     software: { name: 'InPracSys EHR Server', version: ctx.version },
     implementation: { description: `${ctx.settings.get().practiceName} FHIR API`, url: urls.fhirBase },
+    instantiates: ['http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'],
     fhirVersion: '4.0.1',
     format: ['json'],
     rest: [
@@ -41,6 +42,7 @@ export function capabilityStatement(ctx: AppContext): Record<string, unknown> {
         },
         resource: resources,
         interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
+        operation: [{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }],
       },
     ],
   };

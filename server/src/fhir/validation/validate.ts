@@ -2,6 +2,7 @@ import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError, type IssueSeverity, type OutcomeIssue } from '../../http/errors.js';
 import type { FhirRegistry } from '../definitions/registry.js';
+import { checkInstalledProfiles } from '../ig/profiles.js';
 import type { FhirJson } from '../storage/fhir-store.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -9,7 +10,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 /**
  * Base R4 structural validation (@medplum/core, on the R4 StructureDefinitions): a body that is
  * not a resource of the expected type, or breaks the base definitions, answers 422 with the
- * paths of the problems. Profiles named in meta.profile are not checked yet (needs `ig install`).
+ * paths of the problems. Profiles named in meta.profile are checked when installed (`ig install`).
  */
 export type ValidationIssuesSink = (issues: OutcomeIssue[]) => void;
 
@@ -43,5 +44,6 @@ export function validateFhirResource(registry: FhirRegistry, body: unknown, expe
     if (!report) throw new FhirError(422, issues);
     report(issues);
   }
+  checkInstalledProfiles(body, report);
   return body as FhirJson;
 }

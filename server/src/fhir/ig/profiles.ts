@@ -1,0 +1,75 @@
+import { OperationOutcomeError, loadDataType, validateResource } from '@medplum/core';
+import type { Resource, StructureDefinition } from '@medplum/fhirtypes';
+import { FhirError, type IssueSeverity, type OutcomeIssue } from '../../http/errors.js';
+
+/** Conformance resources installed at run time, by canonical URL (one set per process, like @medplum/core's schemas). */
+const installed = new Map<string, Record<string, unknown>>();
+
+/** Makes installed resources known to the validator; StructureDefinitions must carry a snapshot. */
+export function registerConformanceResources(resources: Iterable<Record<string, unknown>>): void {
+  for (const resource of resources) {
+    const url = resource.url;
+    if (typeof url !== 'string') continue;
+    installed.set(url, resource);
+    if (resource.resourceType === 'StructureDefinition' && (resource as unknown as StructureDefinition).snapshot) {
+      try {
+        // lets slices that name an installed extension profile find its schema
+        loadDataType(resource as unknown as StructureDefinition);
+      } catch {
+        // a profile the parser does not understand is still checked as far as it can be, below
+      }
+    }
+  }
+}
+
+/** Forgets every installed resource (tests simulate a restart with this). */
+export function clearInstalledConformanceResources(): void {
+  installed.clear();
+}
+
+export function installedConformanceResource(url: string): Record<string, unknown> | undefined {
+  return installed.get(url.split('|')[0]!);
+}
+
+/** Installed profiles (StructureDefinitions with a snapshot) by canonical URL. */
+export function installedProfile(url: string): StructureDefinition | undefined {
+  const resource = installedConformanceResource(url);
+  return resource?.resourceType === 'StructureDefinition' && (resource as unknown as StructureDefinition).snapshot
+    ? (resource as unknown as StructureDefinition)
+    : undefined;
+}
+
+/**
+ * Checks a resource against each installed profile its meta.profile names; a profile that is not
+ * installed is not a reason to refuse it. Errors answer 422 (or go to `report` when given).
+ */
+export function checkInstalledProfiles(body: Record<string, unknown>, report?: (issues: OutcomeIssue[]) => void): void {
+  if (installed.size === 0) return;
+  const meta = body.meta as { profile?: unknown } | undefined;
+  const profiles = Array.isArray(meta?.profile) ? meta.profile.filter((p): p is string => typeof p === 'string') : [];
+  const issues: OutcomeIssue[] = [];
+  for (const url of profiles) {
+    const profile = installedProfile(url);
+    if (!profile || profile.type !== body.resourceType) continue;
+    try {
+      validateResource(body as unknown as Resource, { profile });
+    } catch (error) {
+      if (!(error instanceof OperationOutcomeError)) {
+        // a profile the validator cannot process is not the resource's fault
+        issues.push({ severity: 'warning', code: 'processing', diagnostics: `profile ${url} not checked: ${(error as Error).message}` });
+        continue;
+      }
+      for (const issue of error.outcome.issue ?? []) {
+        issues.push({
+          severity: issue.severity as IssueSeverity,
+          code: issue.code,
+          diagnostics: `profile ${url}: ${issue.details?.text ?? issue.diagnostics ?? 'invalid'}`,
+          ...(issue.expression ? { expression: issue.expression } : {}),
+        });
+      }
+    }
+  }
+  if (!issues.some((issue) => issue.severity === 'error' || issue.severity === 'fatal')) return;
+  if (!report) throw new FhirError(422, issues);
+  report(issues);
+}
