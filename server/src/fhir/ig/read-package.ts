@@ -1,6 +1,7 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { extract } from 'tar';
 
 /** The conformance resource types `ig install` takes; others in a package are skipped. */
 export const conformanceTypes = new Set(['StructureDefinition', 'SearchParameter', 'ValueSet', 'CodeSystem']);
@@ -18,7 +19,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 /** Reads a FHIR NPM package (.tgz) or a folder (searched recursively) of conformance resources. */
 export async function readConformancePackage(source: string): Promise<PackageContents> {
   const info = await stat(source);
-  const files = info.isDirectory() ? await readFolder(source) : readTarGz(await readFile(source));
+  const files = info.isDirectory() ? await readFolder(source) : await readTarGz(source);
   const contents: PackageContents = { resources: [], skipped: 0 };
   for (const [name, text] of files) {
     const base = path.posix.basename(name);
@@ -52,28 +53,13 @@ async function readFolder(dir: string): Promise<[string, string][]> {
   return out.sort(([a], [b]) => a.localeCompare(b));
 }
 
-/** A minimal ustar reader: regular files only (FHIR packages are plain `npm pack` archives). */
-function readTarGz(data: Buffer): [string, string][] {
-  const tar = gunzipSync(data);
-  const out: [string, string][] = [];
-  let offset = 0;
-  let longName: string | undefined;
-  while (offset + 512 <= tar.length) {
-    const header = tar.subarray(offset, offset + 512);
-    if (header.every((byte) => byte === 0)) break;
-    const field = (start: number, length: number) => header.subarray(start, start + length).toString('utf8').replace(/\0.*$/s, '');
-    const size = parseInt(field(124, 12).trim() || '0', 8);
-    const type = field(156, 1);
-    const prefix = field(345, 155);
-    const name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
-    longName = undefined;
-    const body = tar.subarray(offset + 512, offset + 512 + size);
-    if (type === 'L') longName = body.toString('utf8').replace(/\0.*$/s, '');
-    else if (type === 'x') {
-      const match = /\d+ path=([^\n]*)\n/.exec(body.toString('utf8'));
-      if (match) longName = match[1];
-    } else if (type === '0' || type === '') out.push([name, body.toString('utf8')]);
-    offset += 512 + Math.ceil(size / 512) * 512;
+/** A FHIR NPM package is an `npm pack` archive: unpacked into a temporary folder and read from there. */
+async function readTarGz(file: string): Promise<[string, string][]> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'inpracsys-ig-'));
+  try {
+    await extract({ file, cwd: dir, strict: true });
+    return await readFolder(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  return out;
 }
