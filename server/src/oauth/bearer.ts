@@ -24,11 +24,28 @@ function bearerTokenFrom(header: string | undefined): string {
   return match[1]!;
 }
 
+type KeySet = ReturnType<typeof createLocalJWKSet>;
+const keySets = new WeakMap<AppContext['keys'], { jwks: string; keySet: KeySet }>();
+
+/**
+ * The server's public keys as a jose key set, built once per key set rather than per request
+ * (jose imports each key on first use and keeps it in the set). A changed JWKS builds a new set.
+ */
+function serverKeySet(ctx: AppContext): KeySet {
+  const jwks = ctx.keys.jwks();
+  const text = JSON.stringify(jwks);
+  const cached = keySets.get(ctx.keys);
+  if (cached?.jwks === text) return cached.keySet;
+  const keySet = createLocalJWKSet(jwks);
+  keySets.set(ctx.keys, { jwks: text, keySet });
+  return keySet;
+}
+
 /** Signature with the server's own keys, RS256 only (no `none`, no HMAC with a public key), iss, aud, exp. */
 export async function verifyAccessTokenJwt(ctx: AppContext, token: string): Promise<JWTPayload & { jti: string }> {
   const { issuer, fhirBase } = ctx.urls();
   try {
-    const { payload } = await jwtVerify(token, createLocalJWKSet(ctx.keys.jwks()), {
+    const { payload } = await jwtVerify(token, serverKeySet(ctx), {
       algorithms: ['RS256'],
       issuer,
       audience: fhirBase,

@@ -81,6 +81,9 @@ export class BundleProcessor {
         }
         if (entry.fullUrl && entry.target) ids.set(entry.fullUrl, entry.target);
       }
+      // the current versions of everything the Bundle updates or deletes, in a few queries instead of one per entry
+      const known = entries.filter((e) => (e.request.method === 'PUT' || e.request.method === 'DELETE') && e.request.id);
+      await this.service.repository.store.prefetchCurrent(known.map((e) => ({ resourceType: e.request.resourceType, id: e.request.id! })), transaction);
       const provenance: ProvenanceTarget[] = [];
       const out = new Array<ResponseEntry>(entries.length);
       const sorted = [...entries].sort((a, b) => order[a.request.method] - order[b.request.method] || a.index - b.index);

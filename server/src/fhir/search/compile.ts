@@ -13,10 +13,18 @@ class Aliases {
   }
 }
 
-/** `alias.id IN (SELECT resource_id FROM fhir_idx_<table> WHERE … AND (matches))`. */
-function inIndex(alias: string, resourceType: string, table: IndexTable, param: string, matches: Sql | undefined, x: string, negate = false): Sql {
+/**
+ * `alias.id IN (SELECT resource_id FROM fhir_idx_<table> WHERE … AND (matches))`, or when
+ * `correlated`, the same condition as `EXISTS (… WHERE resource_id = alias.id …)`: checked per
+ * candidate through the (resource_type, resource_id) index instead of listing every match.
+ */
+function inIndex(alias: string, resourceType: string, table: IndexTable, param: string, matches: Sql | undefined, x: string, negate = false, correlated = false): Sql {
   const where = matches ? sql` AND (${matches})` : rawSql('');
   const tableName = rawSql(`fhir_idx_${table} ${x}`);
+  if (correlated && !negate) {
+    // `param || ''` keeps the (resource_type, param, …) index out, so the lookup goes by (resource_type, resource_id)
+    return sql`EXISTS (SELECT 1 FROM ${tableName} WHERE ${rawSql(x)}.resource_type = ${resourceType} AND ${rawSql(`${x}.resource_id = ${alias}.id`)} AND (${rawSql(x)}.param || '') = ${param}${where})`;
+  }
   const op = rawSql(negate ? 'NOT IN' : 'IN');
   return sql`${rawSql(alias)}.id ${op} (SELECT ${rawSql(x)}.resource_id FROM ${tableName} WHERE ${rawSql(x)}.resource_type = ${resourceType} AND ${rawSql(x)}.param = ${param}${where})`;
 }
@@ -102,7 +110,7 @@ function referenceMatch(x: string, value: ReferenceValue): Sql {
 }
 
 /** Compiles one criterion into a condition on the resources of `resourceType` aliased as `alias`. */
-export function compileCriterion(criterion: Criterion, alias: string, resourceType: string, aliases = new Aliases()): Sql {
+export function compileCriterion(criterion: Criterion, alias: string, resourceType: string, aliases = new Aliases(), correlated = false): Sql {
   const a = rawSql(alias);
   switch (criterion.kind) {
     case 'id':
@@ -115,10 +123,10 @@ export function compileCriterion(criterion: Criterion, alias: string, resourceTy
       const x = aliases.take('t');
       if (criterion.modifier === 'text') {
         const texts = criterion.values.map((v) => sql`${rawSql(`${x}.text`)} LIKE ${`${likeEscape(normalizeString(v.text ?? ''))}%`} ${escape}`);
-        return inIndex(alias, resourceType, 'token', criterion.param.code, anyOf(texts), x);
+        return inIndex(alias, resourceType, 'token', criterion.param.code, anyOf(texts), x, false, correlated);
       }
       const matches = anyOf(criterion.values.map((v) => tokenMatch(x, v)));
-      return inIndex(alias, resourceType, 'token', criterion.param.code, matches, x, criterion.modifier === 'not');
+      return inIndex(alias, resourceType, 'token', criterion.param.code, matches, x, criterion.modifier === 'not', correlated);
     }
     case 'string': {
       const x = aliases.take('s');
@@ -127,29 +135,29 @@ export function compileCriterion(criterion: Criterion, alias: string, resourceTy
         const pattern = likeEscape(normalizeString(v));
         return sql`${rawSql(`${x}.value`)} LIKE ${criterion.modifier === 'contains' ? `%${pattern}%` : `${pattern}%`} ${escape}`;
       });
-      return inIndex(alias, resourceType, 'string', criterion.param.code, anyOf(matches), x);
+      return inIndex(alias, resourceType, 'string', criterion.param.code, anyOf(matches), x, false, correlated);
     }
     case 'reference': {
       const x = aliases.take('r');
-      return inIndex(alias, resourceType, 'reference', criterion.param.code, anyOf(criterion.values.map((v) => referenceMatch(x, v))), x);
+      return inIndex(alias, resourceType, 'reference', criterion.param.code, anyOf(criterion.values.map((v) => referenceMatch(x, v))), x, false, correlated);
     }
     case 'date': {
       const x = aliases.take('d');
-      return inIndex(alias, resourceType, 'date', criterion.param.code, anyOf(criterion.values.map((v) => dateMatch(x, v))), x);
+      return inIndex(alias, resourceType, 'date', criterion.param.code, anyOf(criterion.values.map((v) => dateMatch(x, v))), x, false, correlated);
     }
     case 'number': {
       const x = aliases.take('n');
-      return inIndex(alias, resourceType, 'number', criterion.param.code, anyOf(criterion.values.map((v) => numberMatch(rawSql(`${x}.value`), v))), x);
+      return inIndex(alias, resourceType, 'number', criterion.param.code, anyOf(criterion.values.map((v) => numberMatch(rawSql(`${x}.value`), v))), x, false, correlated);
     }
     case 'quantity': {
       const x = aliases.take('q');
-      return inIndex(alias, resourceType, 'quantity', criterion.param.code, anyOf(criterion.values.map((v) => quantityMatch(x, v))), x);
+      return inIndex(alias, resourceType, 'quantity', criterion.param.code, anyOf(criterion.values.map((v) => quantityMatch(x, v))), x, false, correlated);
     }
     case 'uri': {
       const x = aliases.take('u');
       const col = rawSql(`${x}.value`);
       const matches = criterion.values.map((v) => (criterion.modifier === 'below' ? sql`${col} LIKE ${`${likeEscape(v)}%`} ${escape}` : sql`${col} = ${v}`));
-      return inIndex(alias, resourceType, 'uri', criterion.param.code, anyOf(matches), x);
+      return inIndex(alias, resourceType, 'uri', criterion.param.code, anyOf(matches), x, false, correlated);
     }
     case 'chain': {
       const x = aliases.take('c');
@@ -160,7 +168,7 @@ export function compileCriterion(criterion: Criterion, alias: string, resourceTy
         const t = rawSql(target);
         return sql`${rawSql(x)}.target_type = ${targetType} AND ${rawSql(x)}.target_id IN (SELECT ${t}.id FROM ${from} WHERE ${t}.resource_type = ${targetType} AND ${t}.deleted = ${false} AND ${condition})`;
       });
-      return inIndex(alias, resourceType, 'reference', criterion.param.code, anyOf(branches), x);
+      return inIndex(alias, resourceType, 'reference', criterion.param.code, anyOf(branches), x, false, correlated);
     }
     case 'has': {
       const x = aliases.take('h');
@@ -177,6 +185,17 @@ export function compileCriterion(criterion: Criterion, alias: string, resourceTy
 /** The conjunction of criteria (true when there are none). */
 export function compileCriteria(criteria: readonly Criterion[], alias: string, resourceType: string): Sql {
   const aliases = new Aliases();
-  const parts = criteria.map((criterion) => compileCriterion(criterion, alias, resourceType, aliases));
+  // One criterion lists the candidate ids (a reference such as patient= where there is one: the
+  // most selective as a rule); the others are checked per candidate (correlated EXISTS), rather
+  // than SQLite listing every resource of the type that matches them (every laboratory result).
+  const positive = (c: Criterion) => ['token', 'string', 'reference', 'date', 'number', 'quantity', 'uri', 'chain'].includes(c.kind) && !(c.kind === 'token' && c.modifier === 'not');
+  let driverIndex = -1;
+  if (criteria.length > 1) {
+    for (const prefer of [(c: Criterion) => c.kind === 'id', (c: Criterion) => c.kind === 'reference', positive]) {
+      driverIndex = criteria.findIndex(prefer);
+      if (driverIndex !== -1) break;
+    }
+  }
+  const parts = criteria.map((criterion, i) => compileCriterion(criterion, alias, resourceType, aliases, driverIndex !== -1 && i !== driverIndex));
   return parts.length ? joinSql(parts, ' AND ') : rawSql('1 = 1');
 }

@@ -2,7 +2,7 @@ import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } f
 import { FhirError } from '../../http/errors.js';
 import type { ExtractedIndex } from '../indexing/extract.js';
 import { indexTables } from '../indexing/rows.js';
-import { rawSql, sql, sqlList, type Sql } from './sql.js';
+import { joinSql, rawSql, sql, sqlList, type Sql } from './sql.js';
 
 export type FhirJson = Record<string, unknown> & { resourceType: string; id?: string };
 
@@ -50,8 +50,10 @@ export function toStored(row: ResourceRow): StoredResource {
 export const resourceColumns = 'resource_type, id, version_id, last_updated, deleted, content';
 
 
-/** Rows per statement: well under SQLite's 32766 bound variables for the widest index table. */
-const insertChunk = 500;
+/** Bound parameters per multi-row INSERT: under SQLite's 32,766 (and PostgreSQL's 65,535). */
+const maxInsertParameters = 30_000;
+/** Rows per INSERT statement at most, whatever the width. */
+const maxInsertRows = 2_000;
 
 /** The FHIR tables (storage/migration.ts) behind a small interface; every write takes the caller's transaction. */
 export class FhirStore {
@@ -64,6 +66,12 @@ export class FhirStore {
 
   /** The deferred `fhir_resources` rows by `Type/id`, so reads of the current version need no flush. */
   private readonly pendingCurrent = new WeakMap<Transaction, Map<string, ResourceRow>>();
+
+  /**
+   * Current versions loaded ahead for a transaction (`prefetchCurrent`), by `Type/id`; null when
+   * there is none. A write of the resource drops its entry, so `current` never answers a stale row.
+   */
+  private readonly prefetched = new WeakMap<Transaction, Map<string, ResourceRow | null>>();
 
   constructor(readonly sequelize: Sequelize) {}
 
@@ -83,9 +91,33 @@ export class FhirStore {
     if (!tables?.size) return;
     this.pending.delete(transaction);
     this.pendingCurrent.delete(transaction);
-    const qi = this.sequelize.getQueryInterface();
-    for (const [table, rows] of tables) {
-      for (let i = 0; i < rows.length; i += insertChunk) await qi.bulkInsert(table, rows.slice(i, i + insertChunk), { transaction });
+    for (const [table, rows] of tables) await this.insertRows(table, rows, transaction);
+  }
+
+  /** Multi-row INSERTs with bound parameters (no escaping of values into the SQL text). */
+  private async insertRows(table: string, rows: Record<string, unknown>[], transaction: Transaction): Promise<void> {
+    if (!rows.length) return;
+    const columnSet = new Set<string>();
+    for (const row of rows) for (const column of Object.keys(row)) columnSet.add(column);
+    const columns = [...columnSet];
+    const perStatement = Math.max(1, Math.min(maxInsertRows, Math.floor(maxInsertParameters / columns.length)));
+    const head = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
+    const sqlite = sqliteConnection(this.sequelize, transaction);
+    for (let start = 0; start < rows.length; start += perStatement) {
+      const chunk = rows.slice(start, start + perStatement);
+      const bind: unknown[] = [];
+      const tuples: string[] = [];
+      for (const row of chunk) {
+        const placeholders: string[] = [];
+        for (const column of columns) {
+          bind.push(row[column] ?? null);
+          placeholders.push(sqlite ? '?' : `$${bind.length}`);
+        }
+        tuples.push(`(${placeholders.join(', ')})`);
+      }
+      const text = head + tuples.join(', ');
+      if (sqlite) await sqliteRun(sqlite, text, bind);
+      else await this.sequelize.query(text, { bind, type: QueryTypes.INSERT, transaction });
     }
   }
 
@@ -119,13 +151,100 @@ export class FhirStore {
   async current(resourceType: string, id: string, transaction?: Transaction): Promise<StoredResource | undefined> {
     const pending = transaction && this.pendingCurrent.get(transaction)?.get(`${resourceType}/${id}`);
     if (pending) return toStored(pending);
-    const lock = transaction && this.sequelize.getDialect() === 'postgres' ? ' FOR UPDATE' : '';
+    const prefetched = transaction && this.prefetched.get(transaction);
+    if (prefetched?.has(`${resourceType}/${id}`)) {
+      const row = prefetched.get(`${resourceType}/${id}`);
+      return row ? toStored(row) : undefined;
+    }
+    if (!transaction) return this.currentOutsideTransaction(resourceType, id);
+    const lock = this.sequelize.getDialect() === 'postgres' ? ' FOR UPDATE' : '';
     // deferred index rows cannot change this answer, so no flush (imports of resources with ids stay batched)
     const rows = await this.selectRows<ResourceRow>(
       sql`SELECT ${rawColumns()} FROM fhir_resources WHERE resource_type = ${resourceType} AND id = ${id}${rawSql(lock)}`,
       transaction,
     );
     return rows[0] && toStored(rows[0]);
+  }
+
+  /**
+   * Reads outside a transaction (reads by id) share queries: while one is running, the reads asked
+   * for meanwhile wait and then go in one query together. Each read is answered by a query that
+   * started after it was asked, so it sees every write committed before; under load this spares
+   * a database round trip per request (SQLite runs a connection's queries one after another).
+   */
+  private readQueue: { key: string; resourceType: string; id: string; resolve: (row: ResourceRow | undefined) => void; reject: (error: unknown) => void }[] = [];
+  private reading = false;
+
+  private currentOutsideTransaction(resourceType: string, id: string): Promise<StoredResource | undefined> {
+    return new Promise<ResourceRow | undefined>((resolve, reject) => {
+      this.readQueue.push({ key: `${resourceType}\u0000${id}`, resourceType, id, resolve, reject });
+      if (!this.reading) void this.readQueued();
+    }).then((row) => row && toStored(row));
+  }
+
+  private async readQueued(): Promise<void> {
+    this.reading = true;
+    try {
+      while (this.readQueue.length) {
+        const batch = this.readQueue.splice(0, 200);
+        try {
+          const byType = new Map<string, Set<string>>();
+          for (const { resourceType, id } of batch) {
+            let ids = byType.get(resourceType);
+            if (!ids) {
+              ids = new Set();
+              byType.set(resourceType, ids);
+            }
+            ids.add(id);
+          }
+          const where = joinSql([...byType].map(([resourceType, ids]) => sql`resource_type = ${resourceType} AND id IN ${sqlList([...ids])}`), ' OR ');
+          const rows = await this.selectRows<ResourceRow>(sql`SELECT ${rawColumns()} FROM fhir_resources WHERE ${where}`);
+          const found = new Map(rows.map((row) => [`${row.resource_type}\u0000${row.id}`, row]));
+          for (const waiter of batch) waiter.resolve(found.get(waiter.key));
+        } catch (error) {
+          for (const waiter of batch) waiter.reject(error);
+        }
+      }
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  /**
+   * Loads the current versions of many resources in a few queries, for the `current` calls that
+   * follow in the same transaction (a Bundle's PUTs and DELETEs); locks the rows on PostgreSQL as
+   * `current` does. Like `current`, it needs no flush: deferred rows are answered from memory.
+   */
+  async prefetchCurrent(targets: readonly { resourceType: string; id: string }[], transaction: Transaction): Promise<void> {
+    let prefetched = this.prefetched.get(transaction);
+    if (!prefetched) {
+      prefetched = new Map();
+      this.prefetched.set(transaction, prefetched);
+    }
+    const byType = new Map<string, Set<string>>();
+    for (const { resourceType, id } of targets) {
+      const key = `${resourceType}/${id}`;
+      if (prefetched.has(key) || this.pendingCurrent.get(transaction)?.has(key)) continue;
+      let ids = byType.get(resourceType);
+      if (!ids) {
+        ids = new Set();
+        byType.set(resourceType, ids);
+      }
+      ids.add(id);
+    }
+    const lock = this.sequelize.getDialect() === 'postgres' ? ' FOR UPDATE' : '';
+    for (const [resourceType, idSet] of byType) {
+      const ids = [...idSet];
+      for (let start = 0; start < ids.length; start += 500) {
+        const chunk = ids.slice(start, start + 500);
+        const rows = await this.selectRows<ResourceRow>(
+          sql`SELECT ${rawColumns()} FROM fhir_resources WHERE resource_type = ${resourceType} AND id IN ${sqlList(chunk)}${rawSql(lock)}`,
+          transaction,
+        );
+        const found = new Map(rows.map((row) => [row.id, row]));
+        for (const id of chunk) prefetched.set(`${resourceType}/${id}`, found.get(id) ?? null);
+      }
+    }
   }
 
   async version(resourceType: string, id: string, versionId: number, transaction?: Transaction): Promise<StoredResource | undefined> {
@@ -148,6 +267,7 @@ export class FhirStore {
   async writeVersion(version: StoredResource, isNew: boolean, transaction: Transaction): Promise<void> {
     const { resourceType, id, versionId, lastUpdated, deleted } = version;
     const row = { resource_type: resourceType, id, version_id: versionId, last_updated: lastUpdated, deleted, content: JSON.stringify(version.resource) };
+    this.prefetched.get(transaction)?.delete(`${resourceType}/${id}`);
     if (isNew) {
       this.defer(transaction, 'fhir_resource_versions', [row]);
       this.defer(transaction, 'fhir_resources', [row]);
@@ -209,6 +329,32 @@ export class FhirStore {
     await this.run(sql`DELETE FROM fhir_aliases WHERE alias = ${alias}`, transaction);
     await this.run(sql`INSERT INTO fhir_aliases (alias, resource_type, resource_id) VALUES (${alias}, ${resourceType}, ${id})`, transaction);
   }
+}
+
+interface SqliteConnection {
+  run(sql: string, parameters: unknown[], callback: (error: Error | null) => void): void;
+}
+
+/**
+ * The transaction's own node-sqlite3 connection: positional `?` parameters bind in one pass there,
+ * where Sequelize turns a bind array into named `$n` parameters (each looked up by name, quadratic
+ * for a multi-row INSERT) or escapes every value into the SQL text.
+ */
+function sqliteConnection(sequelize: Sequelize, transaction: Transaction): SqliteConnection | undefined {
+  if (sequelize.getDialect() !== 'sqlite') return undefined;
+  const connection = (transaction as unknown as { connection?: Partial<SqliteConnection> }).connection;
+  return typeof connection?.run === 'function' ? (connection as SqliteConnection) : undefined;
+}
+
+function sqliteRun(connection: SqliteConnection, text: string, parameters: unknown[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    connection.run(text, parameters, (error) => {
+      if (!error) return resolve();
+      // as Sequelize reports it, so callers (FhirStore.transaction) see the same error classes
+      const code = (error as Error & { code?: string }).code;
+      reject(code === 'SQLITE_CONSTRAINT' && /UNIQUE/.test(error.message) ? new UniqueConstraintError({ parent: Object.assign(error, { sql: text }), message: error.message }) : error);
+    });
+  });
 }
 
 function rawColumns(): Sql {
