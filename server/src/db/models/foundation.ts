@@ -1,17 +1,12 @@
 import {
   DataTypes,
   type CreationOptional,
-  type InferAttributes,
-  type InferCreationAttributes,
-  type Model,
   type ModelStatic,
   type Sequelize,
 } from 'sequelize';
+import type { Row } from './row.js';
 
 const { INTEGER, STRING, TEXT, DATE, BOOLEAN } = DataTypes;
-
-/** Row types; Model<…> gives each row the instance methods (save, update, destroy). */
-type Row<T extends object> = Model<InferAttributes<T & Model>, InferCreationAttributes<T & Model>> & T;
 
 export type StaffRole = 'admin' | 'clinician';
 

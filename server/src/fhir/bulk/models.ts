@@ -1,6 +1,5 @@
-import { DataTypes, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
-
-type Row<T extends object> = Model<InferAttributes<T & Model>, InferCreationAttributes<T & Model>> & T;
+import { DataTypes, type CreationOptional, type ModelStatic, type Sequelize } from 'sequelize';
+import type { Row } from '../../db/models/row.js';
 
 export type BulkJobKind = 'system' | 'patient' | 'group';
 export type BulkJobState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';

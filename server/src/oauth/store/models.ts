@@ -1,16 +1,12 @@
 import {
   DataTypes,
   type CreationOptional,
-  type InferAttributes,
-  type InferCreationAttributes,
-  type Model,
   type ModelStatic,
   type Sequelize,
 } from 'sequelize';
+import type { Row } from '../../db/models/row.js';
 
 const { STRING, TEXT, DATE, BOOLEAN } = DataTypes;
-
-type Row<T extends object> = Model<InferAttributes<T & Model>, InferCreationAttributes<T & Model>> & T;
 
 export type UserKind = 'patient' | 'staff' | 'system';
 
