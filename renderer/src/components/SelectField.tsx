@@ -1,5 +1,5 @@
-import { useId } from 'react';
 import type { SelectHTMLAttributes } from 'react';
+import { LabelledField } from './LabelledField';
 
 interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id' | 'className'> {
   label: string;
@@ -9,38 +9,17 @@ interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>,
 }
 
 export function SelectField({ label, hint, error, options, ...selectProps }: SelectFieldProps) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint !== undefined ? hintId : undefined, error !== undefined ? errorId : undefined]
-    .filter((part) => part !== undefined)
-    .join(' ');
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint !== undefined && (
-        <p id={hintId} className="field-hint">
-          {hint}
-        </p>
+    <LabelledField label={label} hint={hint} error={error}>
+      {(control) => (
+        <select {...control} className="input select" {...selectProps}>
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
       )}
-      <select
-        id={id}
-        className="input select"
-        aria-invalid={error !== undefined ? true : undefined}
-        aria-describedby={describedBy === '' ? undefined : describedBy}
-        {...selectProps}
-      >
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-      {error !== undefined && (
-        <p id={errorId} className="field-error">
-          {error}
-        </p>
-      )}
-    </div>
+    </LabelledField>
   );
 }

@@ -1,5 +1,5 @@
-import { useId } from 'react';
 import type { Ref, TextareaHTMLAttributes } from 'react';
+import { LabelledField } from './LabelledField';
 
 interface TextAreaFieldProps extends Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id' | 'className'> {
   label: string;
@@ -12,32 +12,10 @@ interface TextAreaFieldProps extends Omit<TextareaHTMLAttributes<HTMLTextAreaEle
 }
 
 export function TextAreaField({ label, hint, error, mono = false, token = false, ...textareaProps }: TextAreaFieldProps) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint !== undefined ? hintId : undefined, error !== undefined ? errorId : undefined]
-    .filter((part) => part !== undefined)
-    .join(' ');
+  const className = ['input', 'textarea', mono ? 'textarea-mono' : '', token ? 'textarea-token' : ''].filter((name) => name !== '').join(' ');
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint !== undefined && (
-        <p id={hintId} className="field-hint">
-          {hint}
-        </p>
-      )}
-      <textarea
-        id={id}
-        className={['input', 'textarea', mono ? 'textarea-mono' : '', token ? 'textarea-token' : ''].filter((name) => name !== '').join(' ')}
-        aria-invalid={error !== undefined ? true : undefined}
-        aria-describedby={describedBy === '' ? undefined : describedBy}
-        {...textareaProps}
-      />
-      {error !== undefined && (
-        <p id={errorId} className="field-error">
-          {error}
-        </p>
-      )}
-    </div>
+    <LabelledField label={label} hint={hint} error={error}>
+      {(control) => <textarea {...control} className={className} {...textareaProps} />}
+    </LabelledField>
   );
 }

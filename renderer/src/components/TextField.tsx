@@ -1,5 +1,5 @@
-import { useId } from 'react';
 import type { InputHTMLAttributes, Ref } from 'react';
+import { LabelledField } from './LabelledField';
 
 interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className'> {
   label: string;
@@ -10,33 +10,9 @@ interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id
 }
 
 export function TextField({ label, hint, error, ...inputProps }: TextFieldProps) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint !== undefined ? hintId : undefined, error !== undefined ? errorId : undefined]
-    .filter((part) => part !== undefined)
-    .join(' ');
-
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint !== undefined && (
-        <p id={hintId} className="field-hint">
-          {hint}
-        </p>
-      )}
-      <input
-        id={id}
-        className="input"
-        aria-invalid={error !== undefined ? true : undefined}
-        aria-describedby={describedBy === '' ? undefined : describedBy}
-        {...inputProps}
-      />
-      {error !== undefined && (
-        <p id={errorId} className="field-error">
-          {error}
-        </p>
-      )}
-    </div>
+    <LabelledField label={label} hint={hint} error={error}>
+      {(control) => <input {...control} className="input" {...inputProps} />}
+    </LabelledField>
   );
 }
