@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningServer } from '../../server/src/server.js';
+import { oauthServices } from '../../server/src/oauth/services.js';
 import { createStaffUser } from '../../server/src/users/staff-users.js';
 import { AdminSession, adminPassword, removeDir, request, startTestServer, tempDataDir } from '../helpers/server.js';
 
@@ -107,6 +108,15 @@ describe('admin sessions', () => {
     await AdminSession.login(server);
     const failures = await server.context.models.AuditEvent.count({ where: { type: 'admin.login', outcome: 'failure', actor: 'target' } });
     expect(failures).toBe(6);
+  });
+
+  test('failed staff logins on the OAuth login page count toward the admin lock-out', async () => {
+    await createStaffUser(server.context.models, { username: 'shared', displayName: 'Shared', password: 'shared password 1', role: 'admin' });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await expect(oauthServices(server.context).staffLogin.login('shared', 'wrong password', '192.0.2.7', 'oauth')).rejects.toMatchObject({ status: 401 });
+    }
+    const locked = await request(server, '/admin/api/session', { method: 'POST', body: { username: 'shared', password: 'shared password 1' } });
+    expect(locked.status).toBe(429);
   });
 
   // Runs last: it locks this test client's address.

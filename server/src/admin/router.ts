@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { noStore } from '../http/security-headers.js';
-import { StaffLogin } from '../auth/staff-login.js';
+import { oauthServices } from '../oauth/services.js';
 import { bulkJobRoutes } from '../fhir/bulk/admin-routes.js';
 import { requireSession } from './middleware.js';
 import { oauthAdminRoutes } from './routes/oauth-admin.js';
@@ -16,7 +16,8 @@ import { SessionStore } from './session-store.js';
 /** The admin JSON API under `/admin/api` (DESIGN §8). Everything past setup and login needs a staff session. */
 export function adminApi(ctx: AppContext): Router {
   const sessions = new SessionStore(ctx.models, ctx.config.sessionIdleMinutes * 60_000);
-  const staffLogin = new StaffLogin(ctx.models, ctx.audit);
+  // The same throttles as the OAuth login page: failures there and here count together.
+  const staffLogin = oauthServices(ctx).staffLogin;
   const router = Router();
   router.use(noStore, express.json({ limit: '1mb' }));
   router.use(setupRoutes(ctx, sessions));
