@@ -1,6 +1,6 @@
 import { exportSPKI, generateKeyPair, importJWK, SignJWT, UnsecuredJWT, type CryptoKey } from 'jose';
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { removeDir, startTestServer, tempDataDir } from '../../../test/helpers/server.js';
 import type { RunningServer } from '../server.js';
 import { issueAccessToken } from './access-token.js';
@@ -150,5 +150,27 @@ describe('authenticateBearer', () => {
       .setExpirationTime('1h')
       .sign(key.privateKey);
     await expectInvalidToken(authenticateBearer(server.context, `Bearer ${stray}`));
+  });
+
+  it('re-checks a remembered signature against the token expiry and the current site address', async () => {
+    const { accessToken } = await patientToken('app-1', 'p1');
+    await authenticateBearer(server.context, `Bearer ${accessToken}`);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 2 * 3600_000 });
+    try {
+      await expectInvalidToken(authenticateBearer(server.context, `Bearer ${accessToken}`));
+    } finally {
+      vi.useRealTimers();
+    }
+
+    const fresh = await patientToken('app-1', 'p1');
+    await authenticateBearer(server.context, `Bearer ${fresh.accessToken}`);
+    const before = server.context.settings.get().siteAddress ?? null;
+    await server.context.settings.update({ siteAddress: 'https://ehr.practice.example:8443' });
+    try {
+      await expectInvalidToken(authenticateBearer(server.context, `Bearer ${fresh.accessToken}`));
+    } finally {
+      await server.context.settings.update({ siteAddress: before });
+    }
+    await expect(authenticateBearer(server.context, `Bearer ${fresh.accessToken}`)).resolves.toMatchObject({ clientId: 'app-1' });
   });
 });

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { AppContext } from '../context.js';
 import { ScopeSet } from '../smart/scopes.js';
+import { AccessCache } from './access-cache.js';
 import { InvalidToken } from './errors.js';
 import { oauthServices, type CachedAccess, type OAuthServices } from './services.js';
 import type { UserKind } from './store/models.js';
@@ -25,34 +26,60 @@ function bearerTokenFrom(header: string | undefined): string {
 }
 
 type KeySet = ReturnType<typeof createLocalJWKSet>;
-const keySets = new WeakMap<AppContext['keys'], { jwks: string; keySet: KeySet }>();
+type AccessTokenClaims = JWTPayload & { jti: string; exp: number };
+
+interface VerifiedToken {
+  claims: AccessTokenClaims;
+  /** The issuer and audience it was verified against: a new site address must verify again. */
+  issuer: string;
+  audience: string;
+}
+
+interface ServerKeys {
+  jwks: string;
+  keySet: KeySet;
+  /** Tokens whose signature verified with this key set, by token text (a new key set starts empty). */
+  verified: AccessCache<VerifiedToken>;
+}
+
+const keySets = new WeakMap<AppContext['keys'], ServerKeys>();
+const clockToleranceSeconds = 5;
 
 /**
  * The server's public keys as a jose key set, built once per key set rather than per request
  * (jose imports each key on first use and keeps it in the set). A changed JWKS builds a new set.
  */
-function serverKeySet(ctx: AppContext): KeySet {
+function serverKeys(ctx: AppContext): ServerKeys {
   const jwks = ctx.keys.jwks();
   const text = JSON.stringify(jwks);
   const cached = keySets.get(ctx.keys);
-  if (cached?.jwks === text) return cached.keySet;
-  const keySet = createLocalJWKSet(jwks);
-  keySets.set(ctx.keys, { jwks: text, keySet });
-  return keySet;
+  if (cached?.jwks === text) return cached;
+  const keys = { jwks: text, keySet: createLocalJWKSet(jwks), verified: new AccessCache<VerifiedToken>() };
+  keySets.set(ctx.keys, keys);
+  return keys;
 }
 
-/** Signature with the server's own keys, RS256 only (no `none`, no HMAC with a public key), iss, aud, exp. */
-export async function verifyAccessTokenJwt(ctx: AppContext, token: string): Promise<JWTPayload & { jti: string }> {
+/**
+ * Signature with the server's own keys, RS256 only (no `none`, no HMAC with a public key), iss, aud, exp.
+ * An app sends the same token for an hour, so a verified signature is remembered (by the exact
+ * token text, for the cache's short TTL); expiry, issuer and audience are still checked every time.
+ */
+export async function verifyAccessTokenJwt(ctx: AppContext, token: string): Promise<AccessTokenClaims> {
   const { issuer, fhirBase } = ctx.urls();
+  const keys = serverKeys(ctx);
+  const known = keys.verified.get(token);
+  if (known && known.issuer === issuer && known.audience === fhirBase && known.claims.exp + clockToleranceSeconds > Date.now() / 1000) return known.claims;
   try {
-    const { payload } = await jwtVerify(token, serverKeySet(ctx), {
+    const { payload } = await jwtVerify(token, keys.keySet, {
       algorithms: ['RS256'],
       issuer,
       audience: fhirBase,
       requiredClaims: ['exp', 'jti', 'sub'],
-      clockTolerance: 5,
+      clockTolerance: clockToleranceSeconds,
     });
-    return payload as JWTPayload & { jti: string };
+    const claims = payload as AccessTokenClaims;
+    keys.verified.set(token, { claims, issuer, audience: fhirBase });
+    return claims;
   } catch {
     throw new InvalidToken();
   }
