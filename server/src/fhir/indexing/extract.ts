@@ -1,5 +1,6 @@
 import { evalFhirPathTyped, getParsedExpressionForResourceType, toTypedValue, type FhirPathAtom } from '@medplum/core';
-import type { FhirRegistry } from '../definitions/registry.js';
+import type { FhirRegistry, SearchParamDef } from '../definitions/registry.js';
+import { expressionRoots, hasElement } from './expression-roots.js';
 import { emptyIndexRows, indexTables, type IndexRows } from './rows.js';
 import { addIndexValue } from './values.js';
 
@@ -14,17 +15,22 @@ export interface IndexableResource {
   id?: string;
 }
 
-/** Parsed expressions narrowed to one type (`Observation.code` of `AllergyIntolerance.code | Observation.code | …`), parsed once. */
-const parsed = new Map<string, FhirPathAtom>();
+/** A parameter ready to evaluate on one type: its expression parsed and narrowed to the type (`Observation.code` of `AllergyIntolerance.code | Observation.code | …`), and the top-level elements it reads. */
+interface TypedParam {
+  def: SearchParamDef;
+  atom: FhirPathAtom;
+  roots: string[] | undefined;
+}
 
-function expressionFor(resourceType: string, expression: string): FhirPathAtom {
-  const key = `${resourceType}\u0000${expression}`;
-  let atom = parsed.get(key);
-  if (!atom) {
-    atom = getParsedExpressionForResourceType(resourceType, expression);
-    parsed.set(key, atom);
+const typedParams = new Map<string, TypedParam[]>();
+
+function paramsOf(registry: FhirRegistry, resourceType: string): TypedParam[] {
+  let params = typedParams.get(resourceType);
+  if (!params) {
+    params = [...registry.searchParams(resourceType).values()].map((def) => ({ def, atom: getParsedExpressionForResourceType(resourceType, def.expression), roots: expressionRoots(resourceType, def.expression) }));
+    typedParams.set(resourceType, params);
   }
-  return atom;
+  return params;
 }
 
 function dedupe<T>(rows: T[]): T[] {
@@ -46,14 +52,16 @@ export function extractIndex(registry: FhirRegistry, resource: IndexableResource
   const rows = emptyIndexRows();
   const input = [toTypedValue(resource)];
   const isResourceType = (name: string) => registry.canonicalType(name) === name;
-  for (const param of registry.searchParams(resource.resourceType).values()) {
+  const keys = Object.keys(resource);
+  for (const { def, atom, roots } of paramsOf(registry, resource.resourceType)) {
+    if (roots && !roots.some((root) => hasElement(resource as unknown as Record<string, unknown>, keys, root))) continue;
     let values;
     try {
-      values = evalFhirPathTyped(expressionFor(resource.resourceType, param.expression), input);
+      values = evalFhirPathTyped(atom, input);
     } catch {
       continue;
     }
-    for (const typed of values) addIndexValue(rows, param, typed, isResourceType);
+    for (const typed of values) addIndexValue(rows, def, typed, isResourceType);
   }
   for (const table of indexTables) (rows[table] as unknown[]) = dedupe(rows[table] as unknown[]);
 
