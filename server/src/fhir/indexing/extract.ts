@@ -22,13 +22,15 @@ interface TypedParam {
   roots: string[] | undefined;
 }
 
-const typedParams = new Map<string, TypedParam[]>();
+/** By the registry's parameter map of the type: a map rebuilt after an install prepares afresh. */
+const typedParams = new WeakMap<Map<string, SearchParamDef>, TypedParam[]>();
 
 function paramsOf(registry: FhirRegistry, resourceType: string): TypedParam[] {
-  let params = typedParams.get(resourceType);
+  const defs = registry.searchParams(resourceType);
+  let params = typedParams.get(defs);
   if (!params) {
-    params = [...registry.searchParams(resourceType).values()].map((def) => ({ def, atom: getParsedExpressionForResourceType(resourceType, def.expression), roots: expressionRoots(resourceType, def.expression) }));
-    typedParams.set(resourceType, params);
+    params = [...defs.values()].map((def) => ({ def, atom: getParsedExpressionForResourceType(resourceType, def.expression), roots: expressionRoots(resourceType, def.expression) }));
+    typedParams.set(defs, params);
   }
   return params;
 }

@@ -316,6 +316,17 @@ export class FhirStore {
     this.defer(transaction, 'fhir_compartments', index.patients.map((patient_id) => ({ ...owner, patient_id })));
   }
 
+  /** Re-indexes stored resources of one type (after new SearchParameters were installed): one DELETE per table for the lot. */
+  async reindex(resourceType: string, indexes: ReadonlyMap<string, ExtractedIndex>, transaction: Transaction): Promise<void> {
+    if (!indexes.size) return;
+    await this.flush(transaction);
+    const ids = sqlList([...indexes.keys()]);
+    for (const table of [...indexTables.map((t) => `fhir_idx_${t}`), 'fhir_compartments']) {
+      await this.run(sql`DELETE FROM ${rawSql(table)} WHERE resource_type = ${resourceType} AND resource_id IN ${ids}`, transaction);
+    }
+    for (const [id, index] of indexes) await this.replaceIndex(resourceType, id, index, false, transaction);
+  }
+
   async alias(alias: string, transaction?: Transaction): Promise<{ resourceType: string; id: string } | undefined> {
     const rows = await this.selectRows<{ resource_type: string; resource_id: string }>(
       sql`SELECT resource_type, resource_id FROM fhir_aliases WHERE alias = ${alias}`,
