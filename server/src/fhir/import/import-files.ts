@@ -33,28 +33,42 @@ function entryFor(resource: Json): Json {
     : { resource, request: { method: 'POST', url: type } };
 }
 
-/** Patient bundles refer to organizations and practitioners of other files (Synthea), so those go first. */
-function holdsPatients(content: Json): boolean {
-  return content.resourceType === 'Patient' || (Array.isArray(content.entry) && content.entry.some((e: Json) => (e.resource as Json | undefined)?.resourceType === 'Patient'));
+/**
+ * Patient bundles refer to organizations and practitioners of other files (Synthea), so files with
+ * a Patient go last. Read from the text, so no file has to stay parsed in memory meanwhile; a
+ * contained Patient only moves its file later, which is harmless.
+ */
+function holdsPatients(text: string): boolean {
+  return /"resourceType"\s*:\s*"Patient"/.test(text);
 }
 
-/** Turns one file's content into transaction Bundles of at most `ndjsonChunk` resources (or the file's own Bundle). */
-function bundlesOf(file: string, text: string): Json[] {
+function parseJson(text: string, where: string): Json {
+  try {
+    return JSON.parse(text) as Json;
+  } catch (error) {
+    throw new Error(`not readable as FHIR JSON: ${where}${(error as Error).message}`);
+  }
+}
+
+/** One file's content as transaction Bundles of at most `ndjsonChunk` resources (or the file's own Bundle), parsed one at a time. */
+function* bundlesOf(file: string, text: string): Generator<Json> {
   if (file.toLowerCase().endsWith('.ndjson')) {
-    const resources = text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as Json);
-    const bundles: Json[] = [];
-    for (let i = 0; i < resources.length; i += ndjsonChunk) {
-      bundles.push({ resourceType: 'Bundle', type: 'transaction', entry: resources.slice(i, i + ndjsonChunk).map(entryFor) });
+    const lines = text.split('\n').filter((line) => line.trim());
+    for (let i = 0; i < lines.length; i += ndjsonChunk) {
+      const resources = lines.slice(i, i + ndjsonChunk).map((line, j) => parseJson(line, `line ${i + j + 1}: `));
+      yield { resourceType: 'Bundle', type: 'transaction', entry: resources.map(entryFor) };
     }
-    return bundles;
+    return;
   }
-  const content = JSON.parse(text) as Json;
-  if (content.resourceType === 'Bundle' && (content.type === 'transaction' || content.type === 'batch')) return [content];
-  if (content.resourceType === 'Bundle' && Array.isArray(content.entry)) {
+  const content = parseJson(text, '');
+  if (content.resourceType === 'Bundle' && (content.type === 'transaction' || content.type === 'batch')) {
+    yield content;
+  } else if (content.resourceType === 'Bundle' && Array.isArray(content.entry)) {
     const entries = content.entry.map((e: Json) => e.resource).filter((r): r is Json => typeof r === 'object' && r !== null);
-    return [{ resourceType: 'Bundle', type: 'transaction', entry: entries.map(entryFor) }];
+    yield { resourceType: 'Bundle', type: 'transaction', entry: entries.map(entryFor) };
+  } else {
+    yield { resourceType: 'Bundle', type: 'transaction', entry: [entryFor(content)] };
   }
-  return [{ resourceType: 'Bundle', type: 'transaction', entry: [entryFor(content)] }];
 }
 
 /**
@@ -69,20 +83,26 @@ export async function importPath(service: FhirService, target: string, progress:
     report.invalid.push({ file: currentFile, entry, message: issues.map((i) => `${i.diagnostics ?? i.code}${i.expression ? ` (${i.expression.join(', ')})` : ''}`).join('; ') });
   });
   const files = await listFiles(target);
-  const loaded: { file: string; bundles: Json[]; later: boolean }[] = [];
+  const later = new Set<string>();
   for (const file of files) {
     try {
-      const text = await readFile(file, 'utf8');
-      const bundles = bundlesOf(file, text);
-      loaded.push({ file, bundles, later: bundles.some(holdsPatients) });
+      if (holdsPatients(await readFile(file, 'utf8'))) later.add(file);
     } catch (error) {
-      report.failures.push({ file, message: `not readable as FHIR JSON: ${(error as Error).message}` });
+      report.failures.push({ file, message: `not readable: ${(error as Error).message}` });
     }
   }
-  for (const { file, bundles } of [...loaded.filter((l) => !l.later), ...loaded.filter((l) => l.later)]) {
+  const readable = files.filter((file) => !report.failures.some((f) => f.file === file));
+  for (const file of [...readable.filter((f) => !later.has(f)), ...readable.filter((f) => later.has(f))]) {
     currentFile = file;
+    let bundles: Iterable<Json>;
     try {
-      let count = 0;
+      bundles = bundlesOf(file, await readFile(file, 'utf8'));
+    } catch (error) {
+      report.failures.push({ file, message: `not readable: ${(error as Error).message}` });
+      continue;
+    }
+    let count = 0;
+    try {
       for (const bundle of bundles) {
         const response = await processor.process(bundle);
         const entries = (response.entry as Json[] | undefined) ?? [];
@@ -95,8 +115,10 @@ export async function importPath(service: FhirService, target: string, progress:
       progress(`${path.basename(file)}: ${count} resources`);
     } catch (error) {
       const message = error instanceof FhirError ? error.issues.map((i) => i.diagnostics ?? i.code).join('; ') : (error as Error).message;
-      report.failures.push({ file, message });
-      progress(`${path.basename(file)}: FAILED ${message}`);
+      // NDJSON goes in chunks: say what of the file is already in
+      const partly = count ? ` (its first ${count} resources were imported)` : '';
+      report.failures.push({ file, message: message + partly });
+      progress(`${path.basename(file)}: FAILED ${message}${partly}`);
     }
   }
   return report;

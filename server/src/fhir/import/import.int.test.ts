@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,28 @@ describe('import of the shared test data', () => {
     for (const { resource } of matches) {
       expect(included.has(resource.serviceProvider.reference)).toBe(true);
       for (const participant of resource.participant ?? []) expect(included.has(participant.individual.reference)).toBe(true);
+    }
+  });
+});
+
+describe('import of a broken file', () => {
+  it('names the line that is not JSON and says how much of the NDJSON file went in before it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'inpracsys-broken-'));
+    try {
+      const lines = Array.from({ length: 1500 }, (_, i) => JSON.stringify({ resourceType: 'Basic', id: `broken-${i + 1}`, code: { text: 'x' } }));
+      lines[1199] = '{"resourceType": "Basic", "id": ';
+      await writeFile(path.join(dir, 'Basic.ndjson'), lines.join('\n'));
+      await writeFile(path.join(dir, 'Other.json'), '{ not json');
+      const report = await importPath(createFhirService(fhir.context), dir);
+      expect(report.files).toBe(0);
+      expect(report.failures).toEqual([
+        { file: path.join(dir, 'Basic.ndjson'), message: expect.stringMatching(/^not readable as FHIR JSON: line 1200: .* \(its first 1000 resources were imported\)$/) },
+        { file: path.join(dir, 'Other.json'), message: expect.stringMatching(/^not readable as FHIR JSON: /) },
+      ]);
+      expect((await fhir.request('Basic/broken-1000')).status).toBe(200);
+      expect((await fhir.request('Basic/broken-1001')).status).toBe(404);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
