@@ -1,5 +1,7 @@
 // Vitest globalSetup: builds the admin GUI when its build is missing or older than its sources,
-// so browser tests always run against the current renderer/ code.
+// so browser tests always run against the current renderer/ code; then the server, once, for the
+// tests that run `bin/inpracsys.js` (two of them building at once would race).
+import { execFileSync } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +12,11 @@ const rendererDir = join(repoRoot, 'renderer');
 const builtIndex = join(repoRoot, 'build', 'renderer', 'index.html');
 
 export default async function setup(): Promise<void> {
+  await buildRenderer();
+  execFileSync(process.execPath, ['--input-type=module', '-e', "const { ensureBuilt } = await import('./bin/ensure-built.js'); await ensureBuilt();"], { cwd: repoRoot, stdio: 'inherit' });
+}
+
+async function buildRenderer(): Promise<void> {
   const builtAt = await modifiedTime(builtIndex);
   if (builtAt !== undefined && (await newestSourceTime(rendererDir)) <= builtAt) {
     return;

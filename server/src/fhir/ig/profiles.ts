@@ -1,6 +1,6 @@
 import { OperationOutcomeError, loadDataType, validateResource } from '@medplum/core';
 import type { Resource, StructureDefinition } from '@medplum/fhirtypes';
-import { FhirError, type IssueSeverity, type OutcomeIssue } from '../../http/errors.js';
+import type { IssueSeverity, OutcomeIssue } from '../../http/errors.js';
 
 /** Conformance resources installed at run time, by canonical URL (one set per process, like @medplum/core's schemas). */
 const installed = new Map<string, Record<string, unknown>>();
@@ -52,12 +52,17 @@ export function installedProfile(url: string): StructureDefinition | undefined {
     : undefined;
 }
 
+/** Every installed conformance resource (handed to validation workers). */
+export function installedConformanceResources(): Record<string, unknown>[] {
+  return [...installed.values()];
+}
+
 /**
- * Checks a resource against each installed profile its meta.profile names; a profile that is not
- * installed is not a reason to refuse it. Errors answer 422 (or go to `report` when given).
+ * The problems of a resource against each installed profile its meta.profile names; a profile
+ * that is not installed is not a reason to refuse it, nor is one the validator cannot process.
  */
-export function checkInstalledProfiles(body: Record<string, unknown>, report?: (issues: OutcomeIssue[]) => void): void {
-  if (installed.size === 0) return;
+export function installedProfileIssues(body: Record<string, unknown>): OutcomeIssue[] {
+  if (installed.size === 0) return [];
   const meta = body.meta as { profile?: unknown } | undefined;
   const profiles = Array.isArray(meta?.profile) ? meta.profile.filter((p): p is string => typeof p === 'string') : [];
   const issues: OutcomeIssue[] = [];
@@ -68,7 +73,6 @@ export function checkInstalledProfiles(body: Record<string, unknown>, report?: (
       validateResource(body as unknown as Resource, { profile });
     } catch (error) {
       if (!(error instanceof OperationOutcomeError)) {
-        // a profile the validator cannot process is not the resource's fault
         issues.push({ severity: 'warning', code: 'processing', diagnostics: `profile ${url} not checked: ${(error as Error).message}` });
         continue;
       }
@@ -82,7 +86,5 @@ export function checkInstalledProfiles(body: Record<string, unknown>, report?: (
       }
     }
   }
-  if (!issues.some((issue) => issue.severity === 'error' || issue.severity === 'fatal')) return;
-  if (!report) throw new FhirError(422, issues);
-  report(issues);
+  return issues;
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIo } from '../../cli/io.js';
 import { loadConfig } from '../../config/load.js';
@@ -6,6 +7,8 @@ import { openStore } from '../../db/open-store.js';
 import { createLogger } from '../../log.js';
 import { SettingsStore } from '../../settings/settings.js';
 import { createFhirService } from '../api.js';
+import { loadConformanceResources } from '../ig/install.js';
+import { ValidationPool } from '../validation/validation-pool.js';
 import { importPath } from './import-files.js';
 
 /** `inpracsys import FILE|DIR [--data-dir D] [--database-url URL]`. */
@@ -24,9 +27,13 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
   try {
     const settings = new SettingsStore(models, log);
     await settings.load();
+    // the profiles installed with `inpracsys ig install`, so import checks meta.profile as the server does
+    await loadConformanceResources(sequelize);
     const origin = settings.get().siteAddress ?? `https://localhost:${config.port}`;
     const service = createFhirService({ sequelize, urls: () => siteUrls(origin) });
-    const report = await importPath(service, positionals[0]!, io.out);
+    // validation on worker threads while this thread indexes and writes the chunk before
+    const validation = new ValidationPool(availableParallelism());
+    const report = await importPath(service, positionals[0]!, { progress: io.out, validation }).finally(() => validation.close());
     io.out(`imported ${report.resources} resources from ${report.files} files${report.failures.length ? `; ${report.failures.length} files failed` : ''}`);
     for (const failure of report.failures) io.err(`${failure.file}: ${failure.message}`);
     for (const item of report.invalid) io.err(`warning: ${item.file} ${item.entry} stored with validation problems: ${item.message}`);

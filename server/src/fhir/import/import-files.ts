@@ -4,6 +4,8 @@ import { FhirError } from '../../http/errors.js';
 import { systemPolicy } from '../access/policy.js';
 import { BundleProcessor } from '../bundle/process.js';
 import type { FhirService } from '../http/service.js';
+import { withPrevalidated, type Prevalidated } from '../validation/prevalidated.js';
+import type { ValidationPool } from '../validation/validation-pool.js';
 
 export interface ImportReport {
   files: number;
@@ -50,25 +52,37 @@ function parseJson(text: string, where: string): Json {
   }
 }
 
-/** One file's content as transaction Bundles of at most `ndjsonChunk` resources (or the file's own Bundle), parsed one at a time. */
-function* bundlesOf(file: string, text: string): Generator<Json> {
-  if (file.toLowerCase().endsWith('.ndjson')) {
-    const lines = text.split('\n').filter((line) => line.trim());
-    for (let i = 0; i < lines.length; i += ndjsonChunk) {
-      const resources = lines.slice(i, i + ndjsonChunk).map((line, j) => parseJson(line, `line ${i + j + 1}: `));
-      yield { resourceType: 'Bundle', type: 'transaction', entry: resources.map(entryFor) };
-    }
-    return;
+/** A part of a file that goes in as one transaction: NDJSON lines, or a whole JSON file. */
+type Chunk = { lines: string[]; firstLine: number } | { json: string };
+
+/** NDJSON in transactions of `ndjsonChunk` resources; a JSON file (a Bundle or one resource) whole. */
+function chunksOf(file: string, text: string): Chunk[] {
+  if (!file.toLowerCase().endsWith('.ndjson')) return [{ json: text }];
+  const lines = text.split('\n').filter((line) => line.trim());
+  const chunks: Chunk[] = [];
+  for (let i = 0; i < lines.length; i += ndjsonChunk) chunks.push({ lines: lines.slice(i, i + ndjsonChunk), firstLine: i + 1 });
+  return chunks;
+}
+
+/** A chunk as a transaction Bundle (a file's own transaction or batch Bundle as it is). */
+function bundleOf(chunk: Chunk): Json {
+  if ('lines' in chunk) {
+    const resources = chunk.lines.map((line, j) => parseJson(line, `line ${chunk.firstLine + j}: `));
+    return { resourceType: 'Bundle', type: 'transaction', entry: resources.map(entryFor) };
   }
-  const content = parseJson(text, '');
-  if (content.resourceType === 'Bundle' && (content.type === 'transaction' || content.type === 'batch')) {
-    yield content;
-  } else if (content.resourceType === 'Bundle' && Array.isArray(content.entry)) {
+  const content = parseJson(chunk.json, '');
+  if (content.resourceType === 'Bundle' && (content.type === 'transaction' || content.type === 'batch')) return content;
+  if (content.resourceType === 'Bundle' && Array.isArray(content.entry)) {
     const entries = content.entry.map((e: Json) => e.resource).filter((r): r is Json => typeof r === 'object' && r !== null);
-    yield { resourceType: 'Bundle', type: 'transaction', entry: entries.map(entryFor) };
-  } else {
-    yield { resourceType: 'Bundle', type: 'transaction', entry: [entryFor(content)] };
+    return { resourceType: 'Bundle', type: 'transaction', entry: entries.map(entryFor) };
   }
+  return { resourceType: 'Bundle', type: 'transaction', entry: [entryFor(content)] };
+}
+
+export interface ImportOptions {
+  progress?: (line: string) => void;
+  /** Validates NDJSON chunks ahead on worker threads while the previous chunk is written. */
+  validation?: ValidationPool;
 }
 
 /**
@@ -76,7 +90,7 @@ function* bundlesOf(file: string, text: string): Generator<Json> {
  * and NDJSON, each file all-or-nothing, as the server itself (Provenance agent "inpracsys import").
  * Structurally invalid resources are stored and listed in `invalid` rather than failing the file.
  */
-export async function importPath(service: FhirService, target: string, progress: (line: string) => void = () => undefined): Promise<ImportReport> {
+export async function importPath(service: FhirService, target: string, { progress = () => undefined, validation }: ImportOptions = {}): Promise<ImportReport> {
   const report: ImportReport = { files: 0, resources: 0, failures: [], invalid: [] };
   let currentFile = '';
   const processor = new BundleProcessor(service, systemPolicy('inpracsys import'), 'minimal', (entry, issues) => {
@@ -94,17 +108,29 @@ export async function importPath(service: FhirService, target: string, progress:
   const readable = files.filter((file) => !report.failures.some((f) => f.file === file));
   for (const file of [...readable.filter((f) => !later.has(f)), ...readable.filter((f) => later.has(f))]) {
     currentFile = file;
-    let bundles: Iterable<Json>;
+    let chunks: Chunk[];
     try {
-      bundles = bundlesOf(file, await readFile(file, 'utf8'));
+      chunks = chunksOf(file, await readFile(file, 'utf8'));
     } catch (error) {
       report.failures.push({ file, message: `not readable: ${(error as Error).message}` });
       continue;
     }
+    const checks = new Map<number, Promise<Prevalidated>>();
+    const validateAhead = (index: number) => {
+      const chunk = chunks[index];
+      if (!validation || !chunk || !('lines' in chunk) || checks.has(index)) return;
+      const check = validation.validate(chunk.lines);
+      check.catch(() => undefined); // awaited below, unless the file fails first
+      checks.set(index, check);
+    };
     let count = 0;
     try {
-      for (const bundle of bundles) {
-        const response = await processor.process(bundle);
+      for (let index = 0; index < chunks.length; index++) {
+        for (let ahead = index; ahead <= index + (validation?.size ?? 0); ahead++) validateAhead(ahead);
+        const bundle = bundleOf(chunks[index]!);
+        const found = await checks.get(index);
+        checks.delete(index);
+        const response = found ? await withPrevalidated(found, () => processor.process(bundle)) : await processor.process(bundle);
         const entries = (response.entry as Json[] | undefined) ?? [];
         const failed = entries.filter((e) => !String((e.response as Json).status).startsWith('2'));
         if (failed.length) throw new Error(`${failed.length} entries failed`);

@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { appendFile, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generate, type GenerateResult } from '../../bench/generator/index.js';
+import { issueAccessToken } from '../../server/src/oauth/access-token.js';
+import { oauthServices } from '../../server/src/oauth/services.js';
+import type { ClientRecord } from '../../server/src/oauth/store/client-store.js';
+import { removeDir, request, startTestServer, tempDataDir } from '../helpers/server.js';
+
+// `inpracsys import` as an administrator runs it: the built command, validating NDJSON chunks on
+// worker threads (validation-pool.ts) while it writes. What it stores must be what it reports.
+let dir: string;
+let generated: GenerateResult;
+let run: { code: number | null; stdout: string; stderr: string };
+
+function inpracsys(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/inpracsys.js', ...args], { cwd: path.resolve(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  dir = await tempDataDir();
+  const ndjson = path.join(dir, 'ndjson');
+  generated = await generate({ patients: 4, out: ndjson, seed: 'import-cli', format: 'ndjson' });
+  // one structurally invalid resource among many valid ones: stored, and reported as a warning
+  await appendFile(path.join(ndjson, 'Observation.ndjson'), `\n${JSON.stringify({ resourceType: 'Observation', id: 'odd-one', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/gen-p-000001' }, effectiveDateTime: '2024-01-01', misspelt: true })}\n`);
+  run = await inpracsys(['import', ndjson, '--data-dir', path.join(dir, 'data')]);
+}, 180_000);
+
+afterAll(async () => {
+  if (dir) await removeDir(dir);
+});
+
+describe('inpracsys import', () => {
+  it('imports every generated resource and reports the invalid one with its path', () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`imported ${generated.total + 1} resources from ${Object.keys(generated.counts).length} files`);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^warning: .*Observation\.ndjson Observation\/odd-one stored with validation problems: Invalid additional property "misspelt" \(Observation\.misspelt\)$/)]);
+  });
+
+  it('stored what it reported, searchable', async () => {
+    const server = await startTestServer(path.join(dir, 'data'));
+    try {
+      const services = oauthServices(server.context);
+      const scope = 'system/Observation.rs system/Patient.rs';
+      await services.clients.create({ clientId: 'import-check', clientName: 'Import check', secretHash: null, tokenEndpointAuthMethod: 'private_key_jwt', metadata: { client_name: 'Import check' } as ClientRecord['metadata'], scope, profile: 'backend-service', enabled: true });
+      const { accessToken } = await issueAccessToken(server.context, services, { clientId: 'import-check', grantId: null, userKind: 'system', userId: 'import-check', scope, patientId: null, lifetimeSeconds: 300 });
+      const headers = { authorization: `Bearer ${accessToken}` };
+      const count = async (query: string) => (await request(server, `/fhir/r4/${query}`, { headers })).json<{ total: number }>().total;
+      expect(await count('Observation?_summary=count')).toBe(generated.counts.Observation! + 1);
+      expect(await count('Patient?_summary=count')).toBe(4);
+      const lines = (await readFile(path.join(dir, 'ndjson', 'Observation.ndjson'), 'utf8')).split('\n').filter(Boolean);
+      const firstPatientsLabs = lines.map((l) => JSON.parse(l) as { subject?: { reference?: string }; category?: { coding?: { code?: string }[] }[] }).filter((o) => o.subject?.reference === 'Patient/gen-p-000001' && o.category?.some((c) => c.coding?.some((cd) => cd.code === 'laboratory')));
+      expect(await count('Observation?patient=gen-p-000001&category=laboratory&_summary=count')).toBe(firstPatientsLabs.length);
+    } finally {
+      await server.close();
+    }
+  });
+});
