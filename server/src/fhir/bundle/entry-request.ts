@@ -1,7 +1,7 @@
 import { FhirError } from '../../http/errors.js';
 import type { FhirRegistry } from '../definitions/registry.js';
 
-export type EntryMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type EntryMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** What a Bundle entry's `request` asks for, its URL split into type, id, version and query. */
 export interface EntryRequest {
@@ -14,7 +14,7 @@ export interface EntryRequest {
   ifNoneExist?: string;
 }
 
-const methods = new Set(['GET', 'POST', 'PUT', 'DELETE']);
+const methods = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function parseEntryRequest(registry: FhirRegistry, base: string, request: unknown, index: number): EntryRequest {
   const r = (request ?? {}) as { method?: unknown; url?: unknown; ifMatch?: unknown; ifNoneExist?: unknown };

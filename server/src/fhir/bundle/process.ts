@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'sequelize';
 import { FhirError, operationOutcome, type OutcomeIssue } from '../../http/errors.js';
 import type { AccessPolicy } from '../access/policy.js';
-import { conditionalMatch } from '../controllers/conditional.js';
+import { conditionalMatch, conditionalUpdateId, matchedId, nothingDeleted } from '../controllers/conditional.js';
 import { searchset } from '../controllers/search.js';
 import { ifMatchVersion, type ReturnPreference } from '../http/headers.js';
 import type { FhirService } from '../http/service.js';
@@ -10,6 +10,7 @@ import { referenceTarget } from '../indexing/reference.js';
 import type { ProvenanceTarget } from '../provenance/provenance.js';
 import type { FhirJson, StoredResource } from '../storage/fhir-store.js';
 import { parseEntryRequest, type EntryRequest } from './entry-request.js';
+import { jsonPatchOfEntry } from './patch-body.js';
 import { rewriteReferences } from './references.js';
 
 interface Entry {
@@ -25,7 +26,7 @@ interface Entry {
 type ResponseEntry = Record<string, unknown>;
 
 /** Processing order for transactions (FHIR R4 §3.1.0.11.2); responses stay in request order. */
-const order = { DELETE: 0, POST: 1, PUT: 2, GET: 3 } as const;
+const order = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3 } as const;
 
 const statusText: Record<number, string> = { 200: '200 OK', 201: '201 Created', 204: '204 No Content' };
 
@@ -39,7 +40,7 @@ function parseEntries(service: FhirService, bundle: Record<string, unknown>): En
     if (!isObject(raw)) throw new FhirError(400, [{ severity: 'error', code: 'structure', diagnostics: 'entry must be an object', expression: [`Bundle.entry[${index}]`] }]);
     const request = parseEntryRequest(service.registry, service.base(), raw.request, index);
     const resource = isObject(raw.resource) ? (structuredClone(raw.resource) as FhirJson) : undefined;
-    if ((request.method === 'POST' || request.method === 'PUT') && !resource) {
+    if ((request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH') && !resource) {
       throw new FhirError(400, [{ severity: 'error', code: 'required', diagnostics: `${request.method} needs a resource`, expression: [`Bundle.entry[${index}].resource`] }]);
     }
     return { index, request, ...(typeof raw.fullUrl === 'string' ? { fullUrl: raw.fullUrl } : {}), ...(resource ? { resource } : {}) };
@@ -82,7 +83,7 @@ export class BundleProcessor {
         if (entry.fullUrl && entry.target) ids.set(entry.fullUrl, entry.target);
       }
       // the current versions of everything the Bundle updates or deletes, in a few queries instead of one per entry
-      const known = entries.filter((e) => (e.request.method === 'PUT' || e.request.method === 'DELETE') && e.request.id);
+      const known = entries.filter((e) => (e.request.method === 'PUT' || e.request.method === 'PATCH' || e.request.method === 'DELETE') && e.request.id);
       await this.service.repository.store.prefetchCurrent(known.map((e) => ({ resourceType: e.request.resourceType, id: e.request.id! })), transaction);
       const provenance: ProvenanceTarget[] = [];
       const out = new Array<ResponseEntry>(entries.length);
@@ -141,6 +142,10 @@ export class BundleProcessor {
       entry.target = `${request.resourceType}/${randomUUID()}`;
     } else if (request.method === 'PUT' && request.id) {
       entry.target = `${request.resourceType}/${request.id}`;
+    } else if (request.method === 'PUT' && request.query) {
+      // a conditional update writes the match, or creates: decided now, so references to the entry resolve
+      const id = await conditionalUpdateId(this.service, this.policy, request.resourceType, request.query, entry.resource, transaction);
+      entry.target = `${request.resourceType}/${id}`;
     }
   }
 
@@ -205,13 +210,28 @@ export class BundleProcessor {
         return written(stored, 201);
       }
       case 'PUT': {
-        if (!request.id) throw new FhirError(400, 'conditional update is not supported; PUT needs Type/id', 'not-supported');
-        const { stored, created } = await repository.update(this.policy, request.resourceType, request.id, entry.resource, options);
+        const id = request.id ?? entry.target?.split('/')[1];
+        if (!id) throw new FhirError(400, 'PUT needs Type/id or Type?criteria', 'invalid');
+        const { stored, created } = await repository.update(this.policy, request.resourceType, id, entry.resource, options);
         return written(stored, created ? 201 : 200);
       }
+      case 'PATCH': {
+        const operations = jsonPatchOfEntry(entry.resource, entry.index);
+        const id = request.id ?? (request.query ? await matchedId(this.service, this.policy, request.resourceType, request.query, transaction) : undefined);
+        if (!id) throw new FhirError(400, 'PATCH needs Type/id or Type?criteria', 'invalid');
+        const { stored } = await repository.patch(this.policy, request.resourceType, id, operations, options);
+        return written(stored, 200);
+      }
       case 'DELETE': {
-        if (!request.id) throw new FhirError(400, 'conditional delete is not supported; DELETE needs Type/id', 'not-supported');
-        await repository.delete(this.policy, request.resourceType, request.id, options);
+        let id = request.id;
+        if (!id && request.query) {
+          // conditional delete, single mode: several matches answer 412, none deletes nothing
+          const match = await conditionalMatch(this.service, this.policy, request.resourceType, request.query, transaction);
+          if (!match) return { response: { status: statusText[200], outcome: nothingDeleted(request.resourceType, request.query) } };
+          id = match.id;
+        }
+        if (!id) throw new FhirError(400, 'DELETE needs Type/id or Type?criteria', 'invalid');
+        await repository.delete(this.policy, request.resourceType, id, options);
         return { response: { status: statusText[204] } };
       }
       case 'GET': {

@@ -26,6 +26,6 @@ describe('the CapabilityStatement', () => {
     const patient = rest.resource.find((r: { type: string }) => r.type === 'Patient');
     expect(patient.searchRevInclude).toContain('Provenance:target');
     expect(rest.security.service[0].coding[0].code).toBe('SMART-on-FHIR');
-    expect(rest.interaction.map((i: { code: string }) => i.code)).toEqual(['transaction', 'batch', 'history-system']);
+    expect(rest.interaction.map((i: { code: string }) => i.code)).toEqual(['transaction', 'batch', 'search-system', 'history-system']);
   });
 });

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../../context.js';
 import { fhirRegistry } from '../definitions/registry.js';
-import { restResources } from './rest-resources.js';
+import { restResources, systemSearchParams } from './rest-resources.js';
 
 let resources: Record<string, unknown>[] | undefined;
 
@@ -41,7 +41,8 @@ export function capabilityStatement(ctx: AppContext): Record<string, unknown> {
           ],
         },
         resource: resources,
-        interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
+        interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'search-system' }, { code: 'history-system' }],
+        searchParam: systemSearchParams,
         operation: [{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }],
       },
     ],

@@ -1,10 +1,11 @@
-import type { RequestHandler } from 'express';
-import { FhirError } from '../../http/errors.js';
+import type { Request, RequestHandler, Response } from 'express';
+import { FhirError, operationOutcome } from '../../http/errors.js';
 import { requestPolicy } from '../access/guard.js';
 import { ifMatchVersion, preferences } from '../http/headers.js';
 import { sendFhir, sendWriteResult, versionHeaders } from '../http/respond.js';
-import { resourceTypeOf, type FhirService } from '../http/service.js';
-import { conditionalMatch } from './conditional.js';
+import { queryPairs, resourceTypeOf, type FhirService } from '../http/service.js';
+import type { StoredResource } from '../storage/fhir-store.js';
+import { conditionFromQuery, conditionalMatch, conditionalUpdateId, matchedId, nothingDeleted } from './conditional.js';
 
 /** `POST /{type}`, conditional with `If-None-Exist`. */
 export function createResource(service: FhirService): RequestHandler {
@@ -36,18 +37,85 @@ export function updateResource(service: FhirService): RequestHandler {
   };
 }
 
+/** The search condition of a conditional interaction (`PUT /Patient?identifier=…`); none answers 400. */
+function requestCondition(req: Request, resourceType: string): string {
+  const condition = conditionFromQuery(queryPairs(req.query));
+  if (!condition) throw new FhirError(400, `${req.method} /${resourceType} needs an id or search criteria`, 'invalid');
+  return condition;
+}
+
+/** `PUT /{type}?criteria`: no match creates (under the body's id, if any), one match is updated, several answer 412. */
+export function conditionalUpdate(service: FhirService): RequestHandler {
+  return async (req, res) => {
+    const resourceType = resourceTypeOf(service, req.params.type as string);
+    const condition = requestCondition(req, resourceType);
+    const policy = requestPolicy(res);
+    const ifMatch = ifMatchVersion(req.get('if-match'));
+    // the match and the write share one transaction, so the condition still holds when the write lands
+    const { stored, created } = await service.repository.store.transaction(async (transaction) => {
+      const id = await conditionalUpdateId(service, policy, resourceType, condition, req.body as unknown, transaction);
+      return service.repository.update(policy, resourceType, id, req.body as unknown, { transaction, ...(ifMatch === undefined ? {} : { ifMatch }) });
+    });
+    if (created) res.location(`${service.base()}/${resourceType}/${stored.id}/_history/${stored.versionId}`);
+    sendWriteResult(res, created ? 201 : 200, stored, preferences(req).return, created ? 'created' : 'updated');
+  };
+}
+
+function sendDeleted(req: Request, res: Response, deleted: StoredResource | undefined): void {
+  if (deleted) versionHeaders(res, deleted);
+  if (preferences(req).return === 'OperationOutcome') {
+    sendFhir(res, 200, operationOutcome([{ severity: 'information', code: 'informational', diagnostics: 'deleted' }]));
+  } else {
+    res.status(204).end();
+  }
+}
+
 /** `DELETE /{type}/{id}`: a soft delete; the history keeps every version. */
 export function deleteResource(service: FhirService): RequestHandler {
   return async (req, res) => {
     const resourceType = resourceTypeOf(service, req.params.type as string);
     const ifMatch = ifMatchVersion(req.get('if-match'));
     const deleted = await service.repository.delete(requestPolicy(res), resourceType, req.params.id as string, ifMatch === undefined ? {} : { ifMatch });
-    if (deleted) versionHeaders(res, deleted);
-    if (preferences(req).return === 'OperationOutcome') {
-      sendFhir(res, 200, { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational', diagnostics: 'deleted' }] });
-    } else {
-      res.status(204).end();
+    sendDeleted(req, res, deleted);
+  };
+}
+
+/** `DELETE /{type}?criteria` (single mode): one match is deleted, none answers 200 with an OperationOutcome, several 412. */
+export function conditionalDelete(service: FhirService): RequestHandler {
+  return async (req, res) => {
+    const resourceType = resourceTypeOf(service, req.params.type as string);
+    const condition = requestCondition(req, resourceType);
+    const policy = requestPolicy(res);
+    const ifMatch = ifMatchVersion(req.get('if-match'));
+    const outcome = await service.repository.store.transaction(async (transaction) => {
+      const match = await conditionalMatch(service, policy, resourceType, condition, transaction);
+      if (!match) return { matched: false as const };
+      const deleted = await service.repository.delete(policy, resourceType, match.id, { transaction, ...(ifMatch === undefined ? {} : { ifMatch }) });
+      return { matched: true as const, deleted };
+    });
+    if (!outcome.matched) {
+      sendFhir(res, 200, nothingDeleted(resourceType, condition));
+      return;
     }
+    sendDeleted(req, res, outcome.deleted);
+  };
+}
+
+const jsonPatchType = 'application/json-patch+json';
+
+/** `PATCH /{type}/{id}` and `PATCH /{type}?criteria` with a JSON Patch; `If-Match` guards against lost updates. */
+export function patchResource(service: FhirService): RequestHandler {
+  return async (req, res) => {
+    const resourceType = resourceTypeOf(service, req.params.type as string);
+    if (!req.is(jsonPatchType)) throw new FhirError(415, `PATCH takes a JSON Patch (${jsonPatchType})`, 'not-supported');
+    const policy = requestPolicy(res);
+    const ifMatch = ifMatchVersion(req.get('if-match'));
+    const instanceId = req.params.id as string | undefined;
+    const { stored } = await service.repository.store.transaction(async (transaction) => {
+      const id = instanceId ?? (await matchedId(service, policy, resourceType, requestCondition(req, resourceType), transaction));
+      return service.repository.patch(policy, resourceType, id, req.body as unknown, { transaction, ...(ifMatch === undefined ? {} : { ifMatch }) });
+    });
+    sendWriteResult(res, 200, stored, preferences(req).return, 'patched');
   };
 }
 

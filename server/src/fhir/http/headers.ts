@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { FhirError } from '../../http/errors.js';
+import type { StoredResource } from '../storage/fhir-store.js';
 
 export type ReturnPreference = 'minimal' | 'representation' | 'OperationOutcome';
 
@@ -34,4 +35,22 @@ export function checkFormat(format: unknown): void {
   if (!['json', 'application/json', 'application/fhir+json', 'application/json+fhir'].includes(value.split(';')[0]!.trim())) {
     throw new FhirError(406, `_format ${String(format)} is not supported; this server speaks JSON`, 'not-supported');
   }
+}
+
+/**
+ * Conditional read (RFC 9110 §13.1.2, §13.1.3): whether the client's copy is current. `If-None-Match`
+ * (`W/"3"`, a list, or `*`) decides when present; otherwise `If-Modified-Since`, at the one-second
+ * precision of `Last-Modified`.
+ */
+export function notModified(req: Request, stored: StoredResource): boolean {
+  const ifNoneMatch = req.get('if-none-match');
+  if (ifNoneMatch !== undefined) {
+    return ifNoneMatch.split(',').some((tag) => {
+      const value = tag.trim();
+      return value === '*' || value.replace(/^W\//, '') === `"${stored.versionId}"`;
+    });
+  }
+  const since = Date.parse(req.get('if-modified-since') ?? '');
+  if (Number.isNaN(since)) return false;
+  return Math.floor(Date.parse(stored.lastUpdated) / 1000) * 1000 <= since;
 }

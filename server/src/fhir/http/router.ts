@@ -3,8 +3,8 @@ import type { Authenticate } from '../access/guard.js';
 import { processBundle } from '../controllers/bundle.js';
 import { history } from '../controllers/history.js';
 import { readResource, vreadResource } from '../controllers/read.js';
-import { searchType } from '../controllers/search.js';
-import { createResource, deleteResource, notAllowed, updateResource } from '../controllers/write.js';
+import { searchSystem, searchType } from '../controllers/search.js';
+import { conditionalDelete, conditionalUpdate, createResource, deleteResource, notAllowed, patchResource, updateResource } from '../controllers/write.js';
 import { checkFormat } from './headers.js';
 import type { FhirService } from './service.js';
 
@@ -30,18 +30,24 @@ export function fhirRouter(service: FhirService, options: FhirRouterOptions): Ro
     next();
   };
   // on each route rather than router-wide, so a path that is no FHIR interaction answers 404 without a token
-  const json = express.json({ type: ['application/json', 'application/fhir+json', 'application/json+fhir'], limit: options.bodyLimit });
+  const json = express.json({ type: ['application/json', 'application/fhir+json', 'application/json+fhir', 'application/json-patch+json'], limit: options.bodyLimit });
   const form = express.urlencoded({ extended: false, limit: options.bodyLimit });
   const guarded = [format, authenticate, json, form];
 
+  router.get('/', guarded, searchSystem(service));
   router.post('/', guarded, processBundle(service));
+  router.post('/_search', guarded, searchSystem(service));
   router.get('/_history', guarded, history(service, 'system'));
   router.get('/:type', guarded, searchType(service));
   router.post('/:type/_search', guarded, searchType(service));
   router.get('/:type/_history', guarded, history(service, 'type'));
   router.post('/:type', guarded, createResource(service));
+  router.put('/:type', guarded, conditionalUpdate(service));
+  router.delete('/:type', guarded, conditionalDelete(service));
+  router.patch('/:type', guarded, patchResource(service));
   router.get('/:type/:id', guarded, readResource(service));
   router.put('/:type/:id', guarded, updateResource(service));
+  router.patch('/:type/:id', guarded, patchResource(service));
   router.delete('/:type/:id', guarded, deleteResource(service));
   router.get('/:type/:id/_history', guarded, history(service, 'instance'));
   router.get('/:type/:id/_history/:vid', guarded, vreadResource(service));

@@ -5,7 +5,7 @@ import type { IndexRows } from './rows.js';
 
 /**
  * The index rows beyond each SearchParameter's own values: `:identifier` rows of references and
- * the per-element rows of composite parameters. Added after extractIndex, for every write.
+ * the per-element rows of composite parameters. Part of extractIndex, so every write and re-index has them.
  */
 export function addDerivedIndexRows(registry: FhirRegistry, resource: { resourceType: string }, rows: IndexRows): void {
   const isResourceType = (name: string) => registry.canonicalType(name) === name;

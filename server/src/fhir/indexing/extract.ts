@@ -1,5 +1,6 @@
 import { evalFhirPathTyped, getParsedExpressionForResourceType, toTypedValue, type FhirPathAtom } from '@medplum/core';
 import type { FhirRegistry, SearchParamDef } from '../definitions/registry.js';
+import { addDerivedIndexRows } from './derived-rows.js';
 import { expressionRoots, hasElement } from './expression-roots.js';
 import { emptyIndexRows, indexTables, type IndexRows } from './rows.js';
 import { addIndexValue } from './values.js';
@@ -65,6 +66,7 @@ export function extractIndex(registry: FhirRegistry, resource: IndexableResource
     }
     for (const typed of values) addIndexValue(rows, def, typed, isResourceType);
   }
+  addDerivedIndexRows(registry, resource, rows);
   for (const table of indexTables) (rows[table] as unknown[]) = dedupe(rows[table] as unknown[]);
 
   const compartmentParams = new Set(registry.compartmentParams(resource.resourceType));

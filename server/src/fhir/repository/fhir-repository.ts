@@ -8,9 +8,11 @@ import type { FhirRegistry } from '../definitions/registry.js';
 import { extractIndex } from '../indexing/extract.js';
 import { buildProvenance, type ProvenanceTarget, type WriteActivity } from '../provenance/provenance.js';
 import { SearchEngine, type RestrictionLookup } from '../search/execute.js';
+import { SystemSearch } from '../search/system-search.js';
 import type { FhirJson, FhirStore, StoredResource } from '../storage/fhir-store.js';
 import { rawSql, sql } from '../storage/sql.js';
 import { validateFhirResource, type ValidationIssuesSink } from '../validation/validate.js';
+import { applyJsonPatch } from './json-patch.js';
 
 export interface WriteOptions {
   transaction?: Transaction;
@@ -42,12 +44,14 @@ export function isValidId(id: string): boolean {
  */
 export class FhirRepository {
   readonly search: SearchEngine;
+  readonly systemSearch: SystemSearch;
 
   constructor(
     readonly store: FhirStore,
     readonly registry: FhirRegistry,
   ) {
     this.search = new SearchEngine(store, registry);
+    this.systemSearch = new SystemSearch(store, registry);
   }
 
   restriction(policy: AccessPolicy, resourceType: string, interaction: ScopeInteraction): Restriction {
@@ -101,7 +105,28 @@ export class FhirRepository {
       }
       const exists = current && !current.deleted;
       if (exists && !(await this.visible(resourceType, id, this.restriction(policy, resourceType, 'u'), transaction))) throw notFound(resourceType, id);
+      if (current?.deleted && !this.mayRecreate(current, this.restriction(policy, resourceType, 'c'))) throw notFound(resourceType, id);
       return this.write(policy, { ...resource, id }, current, exists ? 'UPDATE' : 'CREATE', transaction, options);
+    });
+  }
+
+  /**
+   * PATCH with a JSON Patch: applied to the current version, then written exactly like an update
+   * (validation, a new version, Provenance). The patch may not change the type or the id.
+   */
+  async patch(policy: AccessPolicy, resourceType: string, id: string, operations: unknown, options: WriteOptions = {}): Promise<WriteResult> {
+    return this.inTransaction(options, async (transaction) => {
+      const current = await this.store.current(resourceType, id, transaction);
+      if (!current || !(await this.visible(resourceType, id, this.restriction(policy, resourceType, 'u'), transaction))) throw notFound(resourceType, id);
+      if (current.deleted) throw gone(current);
+      if (options.ifMatch !== undefined && current.versionId !== options.ifMatch) {
+        throw new FhirError(412, `${resourceType}/${id} is at version ${current.versionId}, not ${options.ifMatch}`, 'conflict');
+      }
+      const patched = applyJsonPatch(current.resource, operations) as Partial<FhirJson> | null;
+      if (patched?.resourceType !== resourceType || patched.id !== id) {
+        throw new FhirError(422, 'a patch may not change the resource type or the id', 'invalid');
+      }
+      return this.update(policy, resourceType, id, patched, { ...options, transaction, ifMatch: current.versionId });
     });
   }
 
@@ -121,6 +146,15 @@ export class FhirRepository {
       await this.recordProvenance(policy, resourceType, [{ reference: versionReference(deleted), activity: 'DELETE' }], options, transaction);
       return deleted;
     });
+  }
+
+  /**
+   * Re-creating a deleted resource continues its history, which the new version's compartment then
+   * opens up: a patient-confined caller may do it only when the deleted version was its patient's.
+   */
+  private mayRecreate(deleted: StoredResource, restriction: Restriction): boolean {
+    if (restriction.patientId === undefined) return true;
+    return extractIndex(this.registry, deleted.resource).patients.includes(restriction.patientId);
   }
 
   private async inTransaction<T>(options: WriteOptions, work: (transaction: Transaction) => Promise<T>): Promise<T> {

@@ -1,7 +1,8 @@
+import { compositeComponentPrefix } from '../indexing/derived-params.js';
 import { normalizeString } from '../indexing/normalize.js';
 import type { IndexTable } from '../indexing/rows.js';
 import { joinSql, likeEscape, rawSql, sql, sqlList, type Sql } from '../storage/sql.js';
-import type { Criterion, DateValue, NumberValue, QuantityValue, ReferenceValue, TokenValue } from './query.js';
+import type { ComponentValue, Criterion, DateValue, NumberValue, QuantityValue, ReferenceValue, TokenValue } from './query.js';
 
 const escape = rawSql(`ESCAPE '\\'`);
 
@@ -40,10 +41,12 @@ function tokenMatch(x: string, value: TokenValue): Sql {
   return parts.length ? joinSql(parts, ' AND ') : sql`${col('code')} IS NOT NULL`;
 }
 
+function dateMatch(x: string, value: DateValue): Sql {
+  return dateRangeMatch(rawSql(`${x}.low`), rawSql(`${x}.high`), value);
+}
+
 /** Date prefixes compare the stored range [low, high] with the searched range (FHIR R4 §3.1.1.4.4). */
-function dateMatch(x: string, { prefix, range }: DateValue): Sql {
-  const low = rawSql(`${x}.low`);
-  const high = rawSql(`${x}.high`);
+export function dateRangeMatch(low: Sql, high: Sql, { prefix, range }: DateValue): Sql {
   switch (prefix) {
     case 'eq':
       return sql`${low} >= ${range.low} AND ${high} <= ${range.high}`;
@@ -109,6 +112,82 @@ function referenceMatch(x: string, value: ReferenceValue): Sql {
   return sql`${col('target_id')} = ${value.id ?? ''}`;
 }
 
+function stringMatch(x: string, value: string, modifier?: 'exact' | 'contains'): Sql {
+  if (modifier === 'exact') return sql`${rawSql(`${x}.exact`)} = ${value}`;
+  const pattern = likeEscape(normalizeString(value));
+  return sql`${rawSql(`${x}.value`)} LIKE ${modifier === 'contains' ? `%${pattern}%` : `${pattern}%`} ${escape}`;
+}
+
+/** `:below` matches the URI and everything under it; `:above` the URI and every URI it is under (path prefixes). */
+function uriMatch(x: string, value: string, modifier?: 'below' | 'above'): Sql {
+  const col = rawSql(`${x}.value`);
+  if (modifier === 'below') {
+    const stem = value.endsWith('/') ? value : `${value}/`;
+    return sql`${col} = ${value} OR ${col} LIKE ${`${likeEscape(stem)}%`} ${escape}`;
+  }
+  if (modifier === 'above') {
+    let length = value.length;
+    while (length > 0 && value[length - 1] === '/') length--;
+    const trimmed = value.slice(0, length);
+    const parents = [...new Set([value, trimmed])];
+    for (let end = trimmed.lastIndexOf('/'); end > 0; end = trimmed.lastIndexOf('/', end - 1)) {
+      const candidate = trimmed.slice(0, end);
+      if (candidate.endsWith(':') || candidate.endsWith('/')) break;
+      parents.push(candidate);
+    }
+    return sql`${col} IN ${sqlList(parents)}`;
+  }
+  return sql`${col} = ${value}`;
+}
+
+/** One component's condition on its index row (same comparisons as the component's own parameter type). */
+function componentMatch(x: string, component: ComponentValue): Sql {
+  switch (component.type) {
+    case 'token':
+      return tokenMatch(x, component.value);
+    case 'string':
+      return stringMatch(x, component.value);
+    case 'reference':
+      return referenceMatch(x, component.value);
+    case 'date':
+      return dateMatch(x, component.value);
+    case 'number':
+      return numberMatch(rawSql(`${x}.value`), component.value);
+    case 'quantity':
+      return quantityMatch(x, component.value);
+    case 'uri':
+      return uriMatch(x, component.value);
+  }
+}
+
+/**
+ * A composite value: rows of the first component (`code#0#<element>`) that match, with, for each
+ * further component, a matching row of the same element (`code#1#<element>`: the same suffix).
+ */
+function compositeMatch(
+  alias: string,
+  resourceType: string,
+  code: string,
+  types: readonly string[],
+  components: ComponentValue[],
+  aliases: Aliases,
+  correlated: boolean,
+): Sql {
+  const first = aliases.take('k');
+  const f = rawSql(first);
+  const firstPrefix = compositeComponentPrefix(code, 0);
+  const others = components.slice(1).map((component, i) => {
+    const x = aliases.take('k');
+    const xr = rawSql(x);
+    const prefix = compositeComponentPrefix(code, i + 1);
+    return sql`EXISTS (SELECT 1 FROM ${rawSql(`fhir_idx_${types[i + 1]} ${x}`)} WHERE ${xr}.resource_type = ${f}.resource_type AND ${xr}.resource_id = ${f}.resource_id AND ${xr}.param = ${prefix} || SUBSTR(${f}.param, ${firstPrefix.length + 1}) AND (${componentMatch(x, components[i + 1]!)}))`;
+  });
+  const firstTable = rawSql(`fhir_idx_${types[0]} ${first}`);
+  const conditions = joinSql([sql`${f}.param LIKE ${`${likeEscape(firstPrefix)}%`} ${escape}`, componentMatch(first, components[0]!), ...others], ' AND ');
+  if (correlated) return sql`EXISTS (SELECT 1 FROM ${firstTable} WHERE ${f}.resource_type = ${resourceType} AND ${rawSql(`${first}.resource_id = ${alias}.id`)} AND ${conditions})`;
+  return sql`${rawSql(alias)}.id IN (SELECT ${f}.resource_id FROM ${firstTable} WHERE ${f}.resource_type = ${resourceType} AND ${conditions})`;
+}
+
 /** Compiles one criterion into a condition on the resources of `resourceType` aliased as `alias`. */
 export function compileCriterion(criterion: Criterion, alias: string, resourceType: string, aliases = new Aliases(), correlated = false): Sql {
   const a = rawSql(alias);
@@ -130,11 +209,7 @@ export function compileCriterion(criterion: Criterion, alias: string, resourceTy
     }
     case 'string': {
       const x = aliases.take('s');
-      const matches = criterion.values.map((v) => {
-        if (criterion.modifier === 'exact') return sql`${rawSql(`${x}.exact`)} = ${v}`;
-        const pattern = likeEscape(normalizeString(v));
-        return sql`${rawSql(`${x}.value`)} LIKE ${criterion.modifier === 'contains' ? `%${pattern}%` : `${pattern}%`} ${escape}`;
-      });
+      const matches = criterion.values.map((v) => stringMatch(x, v, criterion.modifier));
       return inIndex(alias, resourceType, 'string', criterion.param.code, anyOf(matches), x, false, correlated);
     }
     case 'reference': {
@@ -155,9 +230,12 @@ export function compileCriterion(criterion: Criterion, alias: string, resourceTy
     }
     case 'uri': {
       const x = aliases.take('u');
-      const col = rawSql(`${x}.value`);
-      const matches = criterion.values.map((v) => (criterion.modifier === 'below' ? sql`${col} LIKE ${`${likeEscape(v)}%`} ${escape}` : sql`${col} = ${v}`));
+      const matches = criterion.values.map((v) => uriMatch(x, v, criterion.modifier));
       return inIndex(alias, resourceType, 'uri', criterion.param.code, anyOf(matches), x, false, correlated);
+    }
+    case 'composite': {
+      const types = criterion.param.components.map((component) => component.type);
+      return anyOf(criterion.values.map((components) => compositeMatch(alias, resourceType, criterion.param.code, types, components, aliases, correlated)));
     }
     case 'chain': {
       const x = aliases.take('c');
@@ -188,7 +266,7 @@ export function compileCriteria(criteria: readonly Criterion[], alias: string, r
   // One criterion lists the candidate ids (a reference such as patient= where there is one: the
   // most selective as a rule); the others are checked per candidate (correlated EXISTS), rather
   // than SQLite listing every resource of the type that matches them (every laboratory result).
-  const positive = (c: Criterion) => ['token', 'string', 'reference', 'date', 'number', 'quantity', 'uri', 'chain'].includes(c.kind) && !(c.kind === 'token' && c.modifier === 'not');
+  const positive = (c: Criterion) => ['token', 'string', 'reference', 'date', 'number', 'quantity', 'uri', 'chain', 'composite'].includes(c.kind) && !(c.kind === 'token' && c.modifier === 'not');
   let driverIndex = -1;
   if (criteria.length > 1) {
     for (const prefer of [(c: Criterion) => c.kind === 'id', (c: Criterion) => c.kind === 'reference', positive]) {

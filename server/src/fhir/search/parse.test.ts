@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fhirRegistry } from '../definitions/registry.js';
-import { BadSearchValue, parseSearch } from './parse.js';
+import { BadSearchValue, parseSearch, parseSystemSearch } from './parse.js';
 import type { Criterion } from './query.js';
 
 const registry = fhirRegistry();
@@ -82,5 +82,83 @@ describe('parseSearch', () => {
     expect(query.total).toBe('accurate');
     expect(query.elements).toEqual(['code', 'subject']);
     expect(parse('Observation', '_summary=count').summaryCount).toBe(true);
+  });
+});
+
+describe('parseSearch: composites, :identifier, :above and include wildcards', () => {
+  it('reads a composite value per component type, with $ between components and \\$ as a literal dollar', () => {
+    const criterion = only('Observation', 'component-code-value-quantity=http://loinc.org|8480-6$gt140|http://unitsofmeasure.org|mm[Hg],8462-4$lt90');
+    expect(criterion.kind).toBe('composite');
+    if (criterion.kind !== 'composite') return;
+    expect(criterion.param.code).toBe('component-code-value-quantity');
+    expect(criterion.param.components.map((c) => c.type)).toEqual(['token', 'quantity']);
+    expect(criterion.values).toMatchObject([
+      [
+        { type: 'token', value: { system: 'http://loinc.org', code: '8480-6' } },
+        { type: 'quantity', value: { prefix: 'gt', value: 140, system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } },
+      ],
+      [
+        { type: 'token', value: { code: '8462-4' } },
+        { type: 'quantity', value: { prefix: 'lt', value: 90 } },
+      ],
+    ]);
+    expect(only('Observation', 'code-value-string=abc$a\\$b')).toMatchObject({ values: [[{ type: 'token' }, { type: 'string', value: 'a$b' }]] });
+    expect(only('Observation', 'code-value-date=abc$ge2020')).toMatchObject({ values: [[{ type: 'token' }, { type: 'date', value: { prefix: 'ge' } }]] });
+  });
+
+  it('refuses a composite value with the wrong number of components or a bad component', () => {
+    expect(() => parse('Observation', 'code-value-quantity=8480-6')).toThrow(BadSearchValue);
+    expect(() => parse('Observation', 'code-value-quantity=a$1$2')).toThrow(BadSearchValue);
+    expect(() => parse('Observation', 'code-value-quantity=8480-6$many')).toThrow(BadSearchValue);
+    expect(parse('Observation', 'code-value-quantity:missing=true').unknown).toEqual(['code-value-quantity:missing']);
+  });
+
+  it('reads reference :identifier as a token search on the reference identifiers', () => {
+    expect(only('Observation', 'subject:identifier=urn:mrn|123')).toMatchObject({
+      kind: 'token',
+      param: { code: 'subject:identifier', type: 'token' },
+      values: [{ system: 'urn:mrn', code: '123' }],
+    });
+    expect(parse('Patient', 'gender:identifier=x').unknown).toEqual(['gender:identifier']);
+  });
+
+  it('reads uri :above and :below', () => {
+    expect(only('ValueSet', 'url:above=http://a.example/fhir/ValueSet/1')).toMatchObject({ kind: 'uri', modifier: 'above', values: ['http://a.example/fhir/ValueSet/1'] });
+    expect(only('ValueSet', 'url:below=http://a.example/fhir')).toMatchObject({ kind: 'uri', modifier: 'below' });
+    expect(parse('ValueSet', 'url:contains=x').unknown).toEqual(['url:contains']);
+  });
+
+  it('expands _include=Type:* and * to every reference parameter of the type, optionally of one target type', () => {
+    const references = [...registry.searchParams('Observation').values()].filter((p) => p.type === 'reference').map((p) => p.code);
+    const star = parse('Observation', '_include=*').includes;
+    expect(star.map((spec) => spec.param)).toEqual(references);
+    expect(star.every((spec) => spec.sourceType === 'Observation' && !spec.iterate)).toBe(true);
+    expect(parse('Observation', '_include:iterate=Observation:*').includes.map((spec) => spec.param)).toEqual(references);
+    const practitioners = parse('Observation', '_include=Observation:*:Practitioner').includes;
+    expect(practitioners.map((spec) => spec.param)).toContain('performer');
+    expect(practitioners.map((spec) => spec.param)).not.toContain('subject');
+    expect(practitioners.every((spec) => spec.targetType === 'Practitioner')).toBe(true);
+    expect(parse('Observation', '_include=Nothing:*').unknown).toEqual(['_include=Nothing:*']);
+    expect(parse('Patient', '_revinclude=*').unknown).toEqual(['_revinclude=*']);
+    expect(parse('Patient', '_revinclude=Observation:*').revIncludes.map((spec) => spec.param)).toEqual(references);
+  });
+});
+
+describe('parseSystemSearch', () => {
+  const system = (query: string) => parseSystemSearch(registry, new URLSearchParams(query));
+
+  it('reads _type, _id, _lastUpdated, _sort and paging', () => {
+    const query = system('_type=patient,Observation&_id=a,b&_lastUpdated=ge2024-01&_sort=-_lastUpdated&_count=5&_total=accurate');
+    expect(query).toMatchObject({ types: ['Patient', 'Observation'], ids: [['a', 'b']], sortByLastUpdated: 'descending', count: 5, total: 'accurate', unknown: [] });
+    expect(query.lastUpdated).toEqual([[{ prefix: 'ge', range: { low: '2024-01-01T00:00:00.000Z', high: '2024-01-31T23:59:59.999Z' } }]]);
+    expect(system('_type=Patient,Observation&_type=Observation').types).toEqual(['Observation']);
+    expect(system('_summary=count').summaryCount).toBe(true);
+  });
+
+  it('lists other parameters as unknown and refuses bad values', () => {
+    expect(system('_text=x&name=y&_sort=_id').unknown).toEqual(['_text', 'name', '_sort=_id']);
+    expect(() => system('_type=Nonsense')).toThrow(BadSearchValue);
+    expect(() => system('_lastUpdated=yesterday')).toThrow(BadSearchValue);
+    expect(() => system('_count=-1')).toThrow(BadSearchValue);
   });
 });

@@ -1,7 +1,9 @@
 import { splitSearchOnComma } from '@medplum/core';
+import { compositeParams } from '../definitions/composite-params.js';
 import type { FhirRegistry, SearchParamDef } from '../definitions/registry.js';
-import { BadSearchValue, parseDateValue, parseNumberValue, parseQuantityValue, parseReferenceValue, parseTokenValue } from './parse-values.js';
-import { defaultCount, maxCount, type Criterion, type IncludeSpec, type SearchQuery, type SortKey } from './query.js';
+import { referenceIdentifierParam } from '../indexing/derived-params.js';
+import { BadSearchValue, parseCompositeValues, parseDateValue, parseNumberValue, parseQuantityValue, parseReferenceValue, parseTokenValue } from './parse-values.js';
+import { defaultCount, maxCount, type Criterion, type DateValue, type IncludeSpec, type SearchQuery, type SortKey, type SystemSearchQuery } from './query.js';
 
 export { BadSearchValue } from './parse-values.js';
 
@@ -25,15 +27,18 @@ export function parseCriterion(registry: FhirRegistry, resourceType: string, key
     if (modifier) return undefined;
     return { kind: 'id', values: splitSearchOnComma(value) };
   }
+  const isResourceType = (type: string) => registry.canonicalType(type) === type;
   const param = registry.searchParam(resourceType, name);
-  if (!param) return undefined;
+  if (!param) {
+    const composite = dot < 0 && !modifier ? compositeParams(resourceType).get(name) : undefined;
+    return composite && { kind: 'composite', param: composite, values: parseCompositeValues(key, composite, value, isResourceType) };
+  }
   if (dot >= 0) return parseChain(registry, param, modifier, key.slice(dot + 1), value);
   if (modifier === 'missing') {
     if (value !== 'true' && value !== 'false') throw new BadSearchValue(`${key}: must be true or false`);
     return { kind: 'missing', param, missing: value === 'true' };
   }
   const values = splitSearchOnComma(value);
-  const isResourceType = (type: string) => registry.canonicalType(type) === type;
   switch (param.type) {
     case 'token':
       if (modifier === 'text') return { kind: 'token', param, modifier, values: values.map((text) => ({ text })) };
@@ -43,6 +48,10 @@ export function parseCriterion(registry: FhirRegistry, resourceType: string, key
       if (modifier && modifier !== 'exact' && modifier !== 'contains') return undefined;
       return { kind: 'string', param, ...(modifier === 'exact' || modifier === 'contains' ? { modifier } : {}), values };
     case 'reference': {
+      if (modifier === 'identifier') {
+        // Reference.identifier is indexed as tokens under a name of its own (indexing/reference-identifier.ts)
+        return { kind: 'token', param: { ...param, code: referenceIdentifierParam(param.code), type: 'token' }, values: values.map(parseTokenValue) };
+      }
       if (modifier && !isResourceType(modifier)) return undefined;
       return { kind: 'reference', param, values: values.map((v) => parseReferenceValue(v, modifier, isResourceType)) };
     }
@@ -56,8 +65,8 @@ export function parseCriterion(registry: FhirRegistry, resourceType: string, key
       if (modifier) return undefined;
       return { kind: 'quantity', param, values: values.map((v) => parseQuantityValue(key, v)) };
     case 'uri':
-      if (modifier && modifier !== 'below') return undefined;
-      return { kind: 'uri', param, ...(modifier === 'below' ? { modifier } : {}), values };
+      if (modifier && modifier !== 'below' && modifier !== 'above') return undefined;
+      return { kind: 'uri', param, ...(modifier === 'below' || modifier === 'above' ? { modifier } : {}), values };
   }
 }
 
@@ -99,13 +108,24 @@ function parseSort(registry: FhirRegistry, resourceType: string, value: string, 
   return keys;
 }
 
-function parseInclude(registry: FhirRegistry, value: string, iterate: boolean): IncludeSpec | undefined {
-  const [source = '', param = '', target] = value.split(':');
+/**
+ * `Type:param[:Target]`; `Type:*` stands for every reference parameter of the type, and `*` (for
+ * `_include`, whose source is the searched type) for every one of the searched type.
+ */
+function parseInclude(registry: FhirRegistry, searchedType: string | undefined, value: string, iterate: boolean): IncludeSpec[] | undefined {
+  if (value === '*' && !searchedType) return undefined;
+  const [source = '', param = '', target] = value === '*' ? [searchedType ?? '', '*'] : value.split(':');
   const sourceType = registry.canonicalType(source);
-  if (!sourceType || registry.searchParam(sourceType, param)?.type !== 'reference') return undefined;
+  if (!sourceType) return undefined;
   const targetType = target === undefined ? undefined : registry.canonicalType(target);
   if (target !== undefined && !targetType) return undefined;
-  return { sourceType, param, iterate, ...(targetType ? { targetType } : {}) };
+  const spec = (code: string): IncludeSpec => ({ sourceType, param: code, iterate, ...(targetType ? { targetType } : {}) });
+  if (param === '*') {
+    const references = [...registry.searchParams(sourceType).values()].filter((p) => p.type === 'reference' && (!targetType || !p.targets.length || p.targets.includes(targetType)));
+    return references.map((p) => spec(p.code));
+  }
+  if (registry.searchParam(sourceType, param)?.type !== 'reference') return undefined;
+  return [spec(param)];
 }
 
 /** Turns query parameters (GET query or POST _search form) into a SearchQuery; bad values throw BadSearchValue. */
@@ -131,8 +151,8 @@ export function parseSearch(registry: FhirRegistry, resourceType: string, pairs:
         const iterate = modifier === 'iterate' || modifier === 'recurse';
         const list = name === '_include' ? query.includes : query.revIncludes;
         for (const item of value.split(',')) {
-          const spec = parseInclude(registry, item, iterate);
-          if (spec) list.push(spec);
+          const specs = parseInclude(registry, name === '_include' ? resourceType : undefined, item, iterate);
+          if (specs) list.push(...specs);
           else query.unknown.push(`${key}=${item}`);
         }
         break;
@@ -154,6 +174,59 @@ export function parseSearch(registry: FhirRegistry, resourceType: string, pairs:
         break;
       default:
         break; // _format and _pretty are handled by the HTTP layer
+    }
+  }
+  if (query.count === 0) query.summaryCount = true;
+  return query;
+}
+
+/**
+ * Parameters of a search across types (`GET /fhir/r4?_type=…`): `_type`, `_id`, `_lastUpdated`,
+ * `_count`, `_sort=[-]_lastUpdated`, `_total`, `_summary=count` and paging. Anything else is
+ * unknown (ignored, or 400 under strict handling); an unknown type in `_type` is a bad value.
+ */
+export function parseSystemSearch(registry: FhirRegistry, pairs: Pairs): SystemSearchQuery {
+  const query: SystemSearchQuery = { ids: [], lastUpdated: [], count: defaultCount, summaryCount: false, unknown: [] };
+  for (const [key, value] of pairs) {
+    switch (key) {
+      case '_type': {
+        const types = value.split(',').map((name) => {
+          const type = registry.canonicalType(name.trim());
+          if (!type) throw new BadSearchValue(`_type: "${name}" is not a resource type`);
+          return type;
+        });
+        query.types = query.types ? query.types.filter((type) => types.includes(type)) : types;
+        break;
+      }
+      case '_id':
+        query.ids.push(splitSearchOnComma(value));
+        break;
+      case '_lastUpdated':
+        query.lastUpdated.push(splitSearchOnComma(value).map((v): DateValue => parseDateValue(key, v)));
+        break;
+      case '_count':
+        query.count = Math.min(parseInteger(key, value), maxCount);
+        break;
+      case '_sort':
+        if (value === '_lastUpdated' || value === '-_lastUpdated') query.sortByLastUpdated = value.startsWith('-') ? 'descending' : 'ascending';
+        else query.unknown.push(`_sort=${value}`);
+        break;
+      case '_total':
+        if (value !== 'none' && value !== 'estimate' && value !== 'accurate') throw new BadSearchValue('_total must be none, estimate or accurate');
+        query.total = value;
+        break;
+      case '_summary':
+        if (value === 'count') query.summaryCount = true;
+        else if (value !== 'false') query.unknown.push(`_summary=${value}`);
+        break;
+      case '_cursor':
+        query.cursor = value;
+        break;
+      case '_format':
+      case '_pretty':
+        break;
+      default:
+        query.unknown.push(key);
     }
   }
   if (query.count === 0) query.summaryCount = true;

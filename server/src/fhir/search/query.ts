@@ -1,3 +1,4 @@
+import type { CompositeParamDef } from '../definitions/composite-params.js';
 import type { SearchParamDef } from '../definitions/registry.js';
 import type { DateRange } from '../indexing/date-range.js';
 
@@ -30,6 +31,16 @@ export interface DateValue {
   range: DateRange;
 }
 
+/** One component's value of a composite search value (`http://loinc.org|8480-6$gt100`). */
+export type ComponentValue =
+  | { type: 'token'; value: TokenValue }
+  | { type: 'string'; value: string }
+  | { type: 'reference'; value: ReferenceValue }
+  | { type: 'date'; value: DateValue }
+  | { type: 'number'; value: NumberValue }
+  | { type: 'quantity'; value: QuantityValue }
+  | { type: 'uri'; value: string };
+
 /** One search condition; a query is their conjunction, the values inside one are alternatives. */
 export type Criterion =
   | { kind: 'id'; values: string[] }
@@ -40,7 +51,9 @@ export type Criterion =
   | { kind: 'date'; param: SearchParamDef; values: DateValue[] }
   | { kind: 'number'; param: SearchParamDef; values: NumberValue[] }
   | { kind: 'quantity'; param: SearchParamDef; values: QuantityValue[] }
-  | { kind: 'uri'; param: SearchParamDef; modifier?: 'below'; values: string[] }
+  | { kind: 'uri'; param: SearchParamDef; modifier?: 'below' | 'above'; values: string[] }
+  /** Each value lists one value per component; all of them must match within one element. */
+  | { kind: 'composite'; param: CompositeParamDef; values: ComponentValue[][] }
   | { kind: 'chain'; param: SearchParamDef; branches: { resourceType: string; next: Criterion }[] }
   /** `_has:Observation:patient:code=…`: referenced by a sourceType resource (through param) that matches next. */
   | { kind: 'has'; sourceType: string; param: SearchParamDef; next: Criterion };
@@ -72,6 +85,24 @@ export interface SearchQuery {
   includes: IncludeSpec[];
   revIncludes: IncludeSpec[];
   /** Parameters (or modifiers) the server does not support; ignored unless handling is strict. */
+  unknown: string[];
+}
+
+/**
+ * A search across types (`GET /fhir/r4?_type=Patient,Observation&_lastUpdated=ge2024`): the
+ * parameters every resource has. Repeated parameters are ANDed, commas inside one are ORs.
+ */
+export interface SystemSearchQuery {
+  /** undefined: every type the caller may search. */
+  types?: string[];
+  ids: string[][];
+  lastUpdated: DateValue[][];
+  /** `_sort=_lastUpdated` or `-_lastUpdated`; the order is then type and id. */
+  sortByLastUpdated?: 'ascending' | 'descending';
+  count: number;
+  cursor?: string;
+  total?: 'none' | 'estimate' | 'accurate';
+  summaryCount: boolean;
   unknown: string[];
 }
 
