@@ -8,6 +8,8 @@ import { oauthAdminRoutes } from './routes/oauth-admin.js';
 import { sessionRoutes } from './routes/session.js';
 import { auditRoutes } from './routes/audit.js';
 import { settingsRoutes } from './routes/settings.js';
+import { tlsRoutes } from './routes/tls.js';
+import { igPackageRoutes } from './routes/ig-packages.js';
 import { setupRoutes } from './routes/setup.js';
 import { statusRoutes } from './routes/status.js';
 import { userRoutes } from './routes/users.js';
@@ -25,6 +27,7 @@ export function adminApi(ctx: AppContext): Router {
   router.use(requireSession(sessions));
   router.use(statusRoutes(ctx));
   router.use(settingsRoutes(ctx));
+  router.use(tlsRoutes(ctx), igPackageRoutes(ctx));
   router.use(userRoutes(ctx));
   router.use(auditRoutes(ctx));
   router.use(oauthAdminRoutes(ctx));

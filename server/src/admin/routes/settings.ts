@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { parseInput } from '../../http/validate.js';
 import { requireRole } from '../middleware.js';
+import { tlsView } from './tls.js';
 
 const settingsChange = z
   .object({
@@ -35,7 +36,7 @@ export function settingsView(ctx: AppContext) {
     accessTokenLifetimeSeconds: settings.accessTokenLifetimeSeconds,
     refreshTokenLifetimeDays: settings.refreshTokenLifetimeDays,
     apiEnabled: settings.apiEnabled,
-    tls: { sans: ctx.tls.leafSans, notAfter: ctx.tls.leafNotAfter.toISOString(), leafFingerprint256: ctx.tls.leafFingerprint256 },
+    tls: tlsView(ctx),
   };
 }
 
