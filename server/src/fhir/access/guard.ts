@@ -16,8 +16,16 @@ function narrowedBy(access: FhirAccessContext, context: ScopeContext, resourceTy
 }
 
 /**
+ * Types that hold no one's health record (the practice's directory and medication catalogue):
+ * a patient/ scope that names one reads it whole, as apps follow a patient's references to them.
+ * Writing still confines to the compartment, so a patient token never creates or changes them.
+ */
+const sharedTypes = new Set(['Practitioner', 'PractitionerRole', 'Organization', 'Location', 'Medication']);
+
+/**
  * The one place SMART scopes become FHIR access: `system/` and `user/` scopes see the whole
- * server, `patient/` scopes only the launch patient's compartment; granular scopes narrow both.
+ * server, `patient/` scopes only the launch patient's compartment (and the shared types above);
+ * granular scopes narrow both.
  */
 export function policyForAccess(access: FhirAccessContext): AccessPolicy {
   return {
@@ -27,7 +35,8 @@ export function policyForAccess(access: FhirAccessContext): AccessPolicy {
         if (access.scopes.allows(context, resourceType, interaction)) return narrowedBy(access, context, resourceType, interaction);
       }
       if (access.patientId && access.scopes.allows('patient', resourceType, interaction)) {
-        return { patientId: access.patientId, ...narrowedBy(access, 'patient', resourceType, interaction) };
+        const narrowed = narrowedBy(access, 'patient', resourceType, interaction);
+        return sharedTypes.has(resourceType) && (interaction === 'r' || interaction === 's') ? narrowed : { patientId: access.patientId, ...narrowed };
       }
       return undefined;
     },

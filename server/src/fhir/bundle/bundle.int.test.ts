@@ -107,20 +107,27 @@ describe('transaction Bundles', () => {
     expect(encounter.body.participant[0].individual.reference).toBe(`Practitioner/${practitioner}`);
   });
 
-  it('records one Provenance naming every resource the transaction wrote', async () => {
+  it('records one Provenance per patient record the transaction wrote to, naming every resource of that record', async () => {
     const res = await post({
       resourceType: 'Bundle',
       type: 'transaction',
       entry: [
         { resource: { resourceType: 'Patient', id: 'prov-a' }, request: { method: 'PUT', url: 'Patient/prov-a' } },
         { resource: { resourceType: 'Patient', id: 'prov-b' }, request: { method: 'PUT', url: 'Patient/prov-b' } },
+        { resource: { resourceType: 'Observation', id: 'prov-a-obs', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/prov-a' } }, request: { method: 'PUT', url: 'Observation/prov-a-obs' } },
+        { resource: { resourceType: 'Organization', id: 'prov-org', name: 'Shared' }, request: { method: 'PUT', url: 'Organization/prov-org' } },
       ],
     });
     expect(res.status).toBe(200);
-    const bundle = (await fhir.request('Patient?_id=prov-a,prov-b&_revinclude=Provenance:target')).body;
-    const provenances = bundle.entry.filter((e: { search: { mode: string } }) => e.search.mode === 'include');
-    expect(provenances).toHaveLength(1);
-    expect(provenances[0].resource.target.map((t: { reference: string }) => t.reference).sort()).toEqual(['Patient/prov-a/_history/1', 'Patient/prov-b/_history/1']);
+    const targetsOf = async (query: string) => {
+      const bundle = (await fhir.request(`${query}&_revinclude=Provenance:target`)).body;
+      const provenances = bundle.entry.filter((e: { search: { mode: string } }) => e.search.mode === 'include');
+      return provenances.map((p: { resource: { target: { reference: string }[] } }) => p.resource.target.map((t) => t.reference).sort());
+    };
+    // a patient allowed to read Provenance never learns what was written to another patient's record
+    expect(await targetsOf('Patient?_id=prov-a')).toEqual([['Observation/prov-a-obs/_history/1', 'Patient/prov-a/_history/1']]);
+    expect(await targetsOf('Patient?_id=prov-b')).toEqual([['Patient/prov-b/_history/1']]);
+    expect(await targetsOf('Organization?_id=prov-org')).toEqual([['Organization/prov-org/_history/1']]);
   });
 });
 

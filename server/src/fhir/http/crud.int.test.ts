@@ -166,6 +166,16 @@ describe('bad input answers an OperationOutcome, never 5xx', () => {
     expect(expressions).toEqual(expect.arrayContaining(['Patient.birthDate', 'Patient.foo']));
   });
 
+  it('422 for a code outside a required value set, and nothing stored', async () => {
+    const res = await fhir.request('Patient/bad-gender', { method: 'PUT', body: { resourceType: 'Patient', id: 'bad-gender', gender: 'mail' } });
+    expect(res.status).toBe(422);
+    expect(res.body.issue).toEqual(expect.arrayContaining([expect.objectContaining({ severity: 'error', code: 'code-invalid', expression: ['Patient.gender'] })]));
+    expect((await fhir.request('Patient/bad-gender')).status).toBe(404);
+    const obs = await fhir.request('Observation', { method: 'POST', body: { resourceType: 'Observation', status: 'done', code: { text: 'x' } } });
+    expect(obs.status).toBe(422);
+    expect(obs.body.issue.flatMap((issue: { expression?: string[] }) => issue.expression ?? [])).toContain('Observation.status');
+  });
+
   it('404 for an unknown type or id', async () => {
     expect((await fhir.request('Patient/does-not-exist')).status).toBe(404);
     const unknownType = await fhir.request('Spaceship/1');

@@ -8,6 +8,8 @@ export type WriteActivity = 'CREATE' | 'UPDATE' | 'DELETE';
 export interface ProvenanceTarget {
   reference: string;
   activity: WriteActivity;
+  /** The patients in whose compartment the written resource is: one Provenance never spans two compartments. */
+  patients: readonly string[];
 }
 
 /**

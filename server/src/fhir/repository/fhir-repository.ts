@@ -83,7 +83,9 @@ export class FhirRepository {
   async vread(policy: AccessPolicy, resourceType: string, id: string, versionId: number, transaction?: Transaction): Promise<StoredResource> {
     const restriction = this.restriction(policy, resourceType, 'r');
     const version = await this.store.version(resourceType, id, versionId, transaction);
-    if (!version || !(await this.visible(resourceType, id, restriction, transaction))) throw new FhirError(404, `${resourceType}/${id}/_history/${versionId} is not known`, 'not-found');
+    if (!version || !(await this.visible(resourceType, id, restriction, transaction)) || !this.wasInCompartment(version, restriction)) {
+      throw new FhirError(404, `${resourceType}/${id}/_history/${versionId} is not known`, 'not-found');
+    }
     if (version.deleted) throw gone(version);
     return version;
   }
@@ -143,7 +145,8 @@ export class FhirRepository {
       const deleted: StoredResource = { resourceType, id, versionId, lastUpdated, deleted: true, resource };
       await this.store.writeVersion(deleted, false, transaction);
       await this.store.replaceIndex(resourceType, id, undefined, true, transaction);
-      await this.recordProvenance(policy, resourceType, [{ reference: versionReference(deleted), activity: 'DELETE' }], options, transaction);
+      const patients = extractIndex(this.registry, current.resource).patients;
+      await this.recordProvenance(policy, resourceType, [{ reference: versionReference(deleted), activity: 'DELETE', patients }], options, transaction);
       return deleted;
     });
   }
@@ -176,12 +179,13 @@ export class FhirRepository {
     const meta = { ...(resource.meta as Record<string, unknown> | undefined), versionId: String(versionId), lastUpdated };
     const stored: StoredResource = { resourceType, id, versionId, lastUpdated, deleted: false, resource: { ...resource, meta } };
     await this.store.writeVersion(stored, current === undefined, transaction);
-    await this.store.replaceIndex(resourceType, id, extractIndex(this.registry, stored.resource), current !== undefined, transaction);
+    const index = extractIndex(this.registry, stored.resource);
+    await this.store.replaceIndex(resourceType, id, index, current !== undefined, transaction);
     // the written resource must be inside what the caller may see (patient compartment, granular filters)
     if (!(await this.visible(resourceType, id, restriction, transaction))) {
       throw new FhirError(403, `the ${resourceType} would be outside the data this access grants`, 'forbidden');
     }
-    await this.recordProvenance(policy, resourceType, [{ reference: versionReference(stored), activity }], options, transaction);
+    await this.recordProvenance(policy, resourceType, [{ reference: versionReference(stored), activity, patients: index.patients }], options, transaction);
     return { stored, created: activity === 'CREATE' };
   }
 
@@ -194,21 +198,31 @@ export class FhirRepository {
     await this.storeProvenance(policy, targets, transaction);
   }
 
-  /** Stores one Provenance for the given targets (the server writes it; the caller needs no Provenance scope). */
+  /**
+   * Stores the Provenance of the given targets (the server writes it; the caller needs no
+   * Provenance scope): one per set of patient compartments, so a patient who may read a
+   * Provenance never learns what was written to another patient's record.
+   */
   async storeProvenance(policy: AccessPolicy, targets: ProvenanceTarget[], transaction: Transaction): Promise<void> {
-    if (!targets.length) return;
-    const provenance = buildProvenance(targets, policy.agent, new Date().toISOString());
-    const lastUpdated = new Date().toISOString();
-    const stored: StoredResource = {
-      resourceType: 'Provenance',
-      id: provenance.id as string,
-      versionId: 1,
-      lastUpdated,
-      deleted: false,
-      resource: { ...provenance, meta: { versionId: '1', lastUpdated } },
-    };
-    await this.store.writeVersion(stored, true, transaction);
-    await this.store.replaceIndex('Provenance', stored.id, extractIndex(this.registry, stored.resource), false, transaction);
+    const groups = new Map<string, ProvenanceTarget[]>();
+    for (const target of targets) {
+      const key = [...target.patients].sort().join(' ');
+      groups.set(key, [...(groups.get(key) ?? []), target]);
+    }
+    for (const group of groups.values()) {
+      const provenance = buildProvenance(group, policy.agent, new Date().toISOString());
+      const lastUpdated = new Date().toISOString();
+      const stored: StoredResource = {
+        resourceType: 'Provenance',
+        id: provenance.id as string,
+        versionId: 1,
+        lastUpdated,
+        deleted: false,
+        resource: { ...provenance, meta: { versionId: '1', lastUpdated } },
+      };
+      await this.store.writeVersion(stored, true, transaction);
+      await this.store.replaceIndex('Provenance', stored.id, extractIndex(this.registry, stored.resource), false, transaction);
+    }
   }
 
   /** Versions newest first: of one resource, of a type, or of everything; keyset-paged. */
@@ -223,7 +237,7 @@ export class FhirRepository {
       conditions.push(sql`v.resource_type = ${scope.resourceType}`);
       if (scope.id) {
         conditions.push(sql`v.id = ${scope.id}`);
-        if (!(await this.store.current(scope.resourceType, scope.id))) throw notFound(scope.resourceType, scope.id);
+        if (!(await this.store.current(scope.resourceType, scope.id)) || !(await this.visible(scope.resourceType, scope.id, restriction))) throw notFound(scope.resourceType, scope.id);
       }
       if (restriction.patientId !== undefined || restriction.filters?.length) {
         // the current version decides visibility (compartment membership is kept for current versions)
@@ -243,7 +257,16 @@ export class FhirRepository {
     const rows = await this.store.selectResources(
       sql`SELECT v.resource_type, v.id, v.version_id, v.last_updated, v.deleted, v.content FROM fhir_resource_versions v WHERE ${where} ORDER BY v.last_updated DESC, v.resource_type ASC, v.id ASC, v.version_id DESC LIMIT ${page.count + 1}`,
     );
-    return { versions: rows.slice(0, page.count), more: rows.length > page.count };
+    // a version written before the resource moved into the patient's compartment stays out of sight
+    const restrictionOf = (type: string) => policy.restrictionFor(type, 'r') ?? {};
+    const versions = rows.slice(0, page.count).filter((v) => this.wasInCompartment(v, restrictionOf(v.resourceType)));
+    return { versions, more: rows.length > page.count };
+  }
+
+  /** Whether a version (not only the current one) was in the compartment a restriction confines to. */
+  private wasInCompartment(version: StoredResource, restriction: Restriction): boolean {
+    if (restriction.patientId === undefined || version.deleted) return true;
+    return extractIndex(this.registry, version.resource).patients.includes(restriction.patientId);
   }
 
   private isUnrestricted(policy: AccessPolicy): boolean {

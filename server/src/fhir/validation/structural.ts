@@ -2,10 +2,12 @@ import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import type { IssueSeverity, OutcomeIssue } from '../../http/errors.js';
 import { installedProfileIssues } from '../ig/profiles.js';
+import { requiredBindingIssues } from './required-bindings.js';
 
 /**
  * A resource's problems against the R4 StructureDefinitions (@medplum/core: types, cardinality,
- * invariants) and the installed profiles its meta.profile names. Pure, so validation workers
+ * invariants; required bindings, which @medplum/core leaves out) and the installed profiles its
+ * meta.profile names. Pure, so validation workers
  * (validation-pool.ts) answer exactly what the request thread would.
  */
 export function structuralIssues(body: Record<string, unknown>): OutcomeIssue[] {
@@ -27,7 +29,7 @@ export function structuralIssues(body: Record<string, unknown>): OutcomeIssue[] 
       issues.push({ severity: 'error', code: 'invalid', diagnostics: `the resource could not be validated: ${(error as Error).message}` });
     }
   }
-  issues.push(...installedProfileIssues(body));
+  issues.push(...requiredBindingIssues(body), ...installedProfileIssues(body));
   return issues;
 }
 
