@@ -18,7 +18,8 @@ export function createApp(ctx: AppContext): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(securityHeaders);
-  app.use(cookieParser());
+  // only the sign-in pages and the admin GUI use cookies; the FHIR API reads bearer tokens alone
+  app.use(['/oauth2', '/admin'], cookieParser());
 
   app.get('/', (_req, res) => res.redirect('/admin/'));
   app.get('/ca.crt', (_req, res) => {
