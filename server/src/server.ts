@@ -1,9 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app.js';
+import { serverFhirService } from './fhir/api.js';
+import { fastRead } from './fhir/http/fast-read.js';
+import { authenticateBearer } from './oauth/bearer.js';
 import { AuditLog } from './audit/audit-log.js';
 import type { ServerConfig } from './config/types.js';
 import { siteUrls, type AppContext } from './context.js';
@@ -79,7 +83,14 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     };
     const setupToken = await bootstrapAdmin(ctx);
 
-    server.on('request', createApp(ctx));
+    const app = createApp(ctx);
+    const readById = fastRead(() => serverFhirService(ctx), (authorization) => authenticateBearer(ctx, authorization), () => ctx.settings.get().apiEnabled);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      void readById(req, res).then(
+        (answered) => answered || app(req, res),
+        () => app(req, res),
+      );
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());
