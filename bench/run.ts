@@ -15,8 +15,10 @@ import { siteUrls } from '../server/src/context.js';
 import { openStore } from '../server/src/db/open-store.js';
 import { createFhirService } from '../server/src/fhir/api.js';
 import { importPath } from '../server/src/fhir/import/import-files.js';
+import { ValidationPool } from '../server/src/fhir/validation/validation-pool.js';
 import { createLogger } from '../server/src/log.js';
 import { startServer } from '../server/src/server.js';
+import { benchExport } from './export.js';
 import { generate } from './generator/index.js';
 import { familyNames } from './generator/names.js';
 import { backendAccessToken } from './lib/backend-token.js';
@@ -42,7 +44,8 @@ try {
     const { sequelize } = await openStore(config, log);
     const service = createFhirService({ sequelize, urls: () => siteUrls('https://localhost') });
     const started = performance.now();
-    const report = await importPath(service, path.join(work, 'ndjson'));
+    const validation = new ValidationPool(os.availableParallelism());
+    const report = await importPath(service, path.join(work, 'ndjson'), { validation }).finally(() => validation.close());
     const seconds = (performance.now() - started) / 1000;
     await sequelize.close();
     if (report.failures.length) throw new Error(`import failed: ${report.failures[0]!.message}`);
@@ -85,6 +88,7 @@ try {
       results.add({ benchmark: `search ${name}`, metric: 'p95 (client-side, loopback)', value: search.p95Ms, unit: 'ms' });
       if (search.failures) results.add({ benchmark: `search ${name}`, metric: 'failed requests', value: search.failures, unit: 'requests' });
     }
+    await benchExport(server, results, work);
   } finally {
     await server.close();
   }

@@ -69,9 +69,10 @@ describe('kick-off, status and download (Bulk Data 2.0)', () => {
     expect(manifest.request).toBe(`${server.urls.fhirBase}/$export`);
     expect(Date.parse(manifest.transactionTime)).not.toBeNaN();
     expect(Date.parse(manifest.extension.expires)).toBeGreaterThan(Date.now() + 23 * 3600_000);
-    expect(countsByType(manifest.output)).toEqual({ Condition: 1, Group: 1, Observation: 4, Organization: 1, Patient: 3, Practitioner: 2 });
+    // Groups: g1 and the server's panels of prac1 and prac2
+    expect(countsByType(manifest.output)).toEqual({ Condition: 1, Group: 3, Observation: 4, Organization: 1, Patient: 3, Practitioner: 2 });
     for (const entry of manifest.output) expect(entry.url).toMatch(new RegExp(`^${server.urls.fhirBase}/Document/[0-9a-f-]{36}/Binary$`));
-    expect(resources).toHaveLength(12);
+    expect(resources).toHaveLength(14);
     // Provenance (written with every resource) is stored, but this client has no scope for it
     const issues = await downloadAll(server, rsToken, manifest.error);
     expect(issues.map((issue) => JSON.stringify(issue))).toEqual([expect.stringContaining('Provenance was not exported')]);
@@ -97,13 +98,15 @@ describe('kick-off, status and download (Bulk Data 2.0)', () => {
 
   it('exports all patients: their compartments and the organization and practitioner they refer to, not the unreferenced practitioner', async () => {
     const { manifest, resources } = await exportAll(rsToken, '/fhir/r4/Patient/$export');
-    expect(countsByType(manifest.output)).toEqual({ Condition: 1, Group: 1, Observation: 4, Organization: 1, Patient: 3, Practitioner: 1 });
+    // Groups with a patient as member: g1 and prac1's panel
+    expect(countsByType(manifest.output)).toEqual({ Condition: 1, Group: 2, Observation: 4, Organization: 1, Patient: 3, Practitioner: 1 });
     expect(resources.filter((r) => r.resourceType === 'Practitioner').map((r) => r.id)).toEqual(['prac1']);
   });
 
   it('exports a Group: exactly its members and their data, no one else’s', async () => {
     const { manifest, resources } = await exportAll(rsToken, '/fhir/r4/Group/g1/$export');
-    expect(countsByType(manifest.output)).toEqual({ Condition: 1, Group: 1, Observation: 3, Organization: 1, Patient: 2, Practitioner: 1 });
+    // the Groups p1 or p2 belong to: g1 and prac1's panel
+    expect(countsByType(manifest.output)).toEqual({ Condition: 1, Group: 2, Observation: 3, Organization: 1, Patient: 2, Practitioner: 1 });
     const named = new Set(resources.flatMap(patientsOf));
     expect([...named].sort()).toEqual(['p1', 'p2']);
     expect(resources.filter((r) => r.resourceType === 'Patient').map((r) => r.id).sort()).toEqual(['p1', 'p2']);
@@ -138,14 +141,13 @@ describe('kick-off, status and download (Bulk Data 2.0)', () => {
   });
 
   it('splits a type into files of the configured size, and counts equal lines', async () => {
-    const settings = bulkExports(server.context).settings;
-    settings.fileLimit = 3;
+    await server.context.settings.update({ bulkExportResourcesPerFile: 3 });
     try {
       const { manifest, resources } = await exportAll(rsToken, '/fhir/r4/$export?_type=Observation');
       expect(manifest.output.map((entry) => entry.count)).toEqual([3, 1]);
       expect(resources.map((r) => r.id)).toEqual(['o1', 'o2', 'o3', 'o4']);
     } finally {
-      settings.fileLimit = 100_000;
+      await server.context.settings.update({ bulkExportResourcesPerFile: 100_000 });
     }
   });
 
@@ -274,7 +276,7 @@ describe('cancel and expiry', () => {
     expect((await request(server, statusPath, { headers })).status).toBe(404);
     expect((await request(server, pathOf(manifest.output[0]!.url), { headers })).status).toBe(404);
     const { BulkWorker } = await import('../../server/src/fhir/bulk/worker.js');
-    const sweeper = new BulkWorker({ service: undefined as never, store: undefined as never, jobs: bulk.jobs, settings: bulk.settings, dirOf: bulk.dirOf }, server.context.log);
+    const sweeper = new BulkWorker({ service: undefined as never, store: undefined as never, jobs: bulk.jobs, options: bulk.options, limits: bulk.limits, dirOf: bulk.dirOf }, server.context.log);
     await sweeper.sweep();
     expect(existsSync(bulk.dirOf(jobId))).toBe(false);
     expect(await bulk.jobs.get(jobId)).toBeNull();
@@ -296,7 +298,7 @@ describe('restart', () => {
     server = await startTestServer(dir, undefined, storeFlags());
     await refreshTokens();
     const manifest = await waitForManifest(server, rsToken, interrupted);
-    expect(countsByType(manifest.output)).toEqual({ Condition: 1, Group: 1, Observation: 3, Organization: 1, Patient: 2, Practitioner: 1 });
+    expect(countsByType(manifest.output)).toEqual({ Condition: 1, Group: 2, Observation: 3, Organization: 1, Patient: 2, Practitioner: 1 });
     await downloadAll(server, rsToken, manifest.output);
     expect(countsByType((await waitForManifest(server, esToken, pending)).output)).toEqual({ Patient: 3 });
   });

@@ -10,6 +10,10 @@ const settingSchemas = {
   refreshTokenLifetimeDays: z.number().int().min(91).max(3650).default(120),
   apiEnabled: z.boolean().default(true),
   registrationRateLimitPerHour: z.number().int().min(1).max(100_000).default(100),
+  /** Bulk Data export: resources per NDJSON file before the next file starts. */
+  bulkExportResourcesPerFile: z.number().int().min(1).max(10_000_000).default(100_000),
+  /** Bulk Data export: hours a completed export's files stay available. */
+  bulkExportRetentionHours: z.number().int().min(1).max(8760).default(24),
 };
 
 const settingsSchema = z.object(settingSchemas);

@@ -5,7 +5,10 @@ import { oauthServices } from '../../oauth/services.js';
 import type { ExportParams } from './params.js';
 import { bulkExports } from './services.js';
 
-/** `GET /admin/api/bulk-jobs`: export jobs, newest first, in the shape the GUI's Bulk Exports page reads (administrators only). */
+/**
+ * `GET /admin/api/bulk-jobs`: export jobs, newest first, in the shape the GUI's Bulk Exports page
+ * reads; `GET /admin/api/bulk-settings`: the file size and retention the worker uses (administrators only).
+ */
 export function bulkJobRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/bulk-jobs', requireRole('admin'), async (_req, res) => {
@@ -34,6 +37,10 @@ export function bulkJobRoutes(ctx: AppContext): Router {
       };
     });
     res.json({ items, total: count });
+  });
+  router.get('/bulk-settings', requireRole('admin'), (_req, res) => {
+    const settings = ctx.settings.get();
+    res.json({ resourcesPerFile: settings.bulkExportResourcesPerFile, retentionHours: settings.bulkExportRetentionHours });
   });
   return router;
 }

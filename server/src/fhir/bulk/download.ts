@@ -13,7 +13,7 @@ import { bulkExports } from './services.js';
  * job. Streamed; gzip when accepted, byte ranges through sendFile (a range of gzip output would
  * not be stable). A `Binary/{id}` that is no export file is an ordinary FHIR read (next router).
  */
-export function downloadFile(ctx: Pick<AppContext, 'sequelize' | 'config'>, via: 'Document' | 'Binary'): RequestHandler {
+export function downloadFile(ctx: Pick<AppContext, 'sequelize' | 'config' | 'settings'>, via: 'Document' | 'Binary'): RequestHandler {
   return async (req, res, next) => {
     const access = bulkAccess(res);
     const bulk = bulkExports(ctx);

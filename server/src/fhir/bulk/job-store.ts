@@ -1,9 +1,9 @@
 import { Op, type Sequelize } from 'sequelize';
+import type { ExportCheckpoint } from './checkpoint.js';
 import { bulkModels, type BulkFileRow, type BulkJobRow, type BulkJobState, type BulkModels } from './models.js';
-import type { WrittenFile } from './ndjson-writer.js';
+import type { ExportFile } from './ndjson-writer.js';
 
 export type NewJob = Pick<BulkJobRow, 'id' | 'clientId' | 'subject' | 'kind' | 'groupId' | 'requestUrl' | 'params' | 'transactionTime' | 'createdAt' | 'expiresAt'>;
-export type StoredFile = WrittenFile & { id: string };
 
 const active: BulkJobState[] = ['queued', 'running'];
 
@@ -37,33 +37,35 @@ export class BulkJobStore {
   async claimNext(): Promise<BulkJobRow | undefined> {
     const next = await this.models.BulkJob.findOne({ where: { state: 'queued' }, order: [['createdAt', 'ASC']] });
     if (!next) return undefined;
-    const [taken] = await this.models.BulkJob.update({ state: 'running', progress: 0 }, { where: { id: next.id, state: 'queued' } });
+    const [taken] = await this.models.BulkJob.update({ state: 'running' }, { where: { id: next.id, state: 'queued' } });
     return taken ? next : this.claimNext();
   }
 
-  /** Jobs a stopped process left running start again from scratch. */
+  /** Jobs a stopped process left running are queued again; they resume from their checkpoint. */
   async requeueRunning(): Promise<number> {
-    const [count] = await this.models.BulkJob.update({ state: 'queued', progress: 0 }, { where: { state: 'running' } });
+    const [count] = await this.models.BulkJob.update({ state: 'queued' }, { where: { state: 'running' } });
     return count;
   }
 
-  async setProgress(id: string, progress: number): Promise<void> {
-    await this.models.BulkJob.update({ progress }, { where: { id, state: 'running' } });
+  /** Records how far a running job has got; false when it is no longer running (cancelled). */
+  async saveCheckpoint(id: string, checkpoint: ExportCheckpoint, progress: number): Promise<boolean> {
+    const [updated] = await this.models.BulkJob.update({ checkpoint: JSON.stringify(checkpoint), progress }, { where: { id, state: 'running' } });
+    return updated > 0;
   }
 
   async setQueued(id: string): Promise<void> {
-    await this.models.BulkJob.update({ state: 'queued', progress: 0 }, { where: { id, state: 'running' } });
+    await this.models.BulkJob.update({ state: 'queued' }, { where: { id, state: 'running' } });
   }
 
   /** Records the files and completes the job, unless it was cancelled meanwhile (false then). */
-  async complete(id: string, files: StoredFile[], retentionMs: number): Promise<boolean> {
+  async complete(id: string, files: ExportFile[], retentionMs: number): Promise<boolean> {
     const outputs = summarize(files);
     return this.sequelize.transaction(async (transaction) => {
       await this.models.BulkFile.destroy({ where: { jobId: id }, transaction });
       await this.models.BulkFile.bulkCreate(files.map((file) => ({ ...file, jobId: id })), { transaction });
       const now = new Date();
       const [updated] = await this.models.BulkJob.update(
-        { state: 'completed', progress: 100, outputs: JSON.stringify(outputs), completedAt: now, expiresAt: new Date(now.getTime() + retentionMs) },
+        { state: 'completed', progress: 100, outputs: JSON.stringify(outputs), checkpoint: null, completedAt: now, expiresAt: new Date(now.getTime() + retentionMs) },
         { where: { id, state: 'running' }, transaction },
       );
       return updated > 0;
@@ -105,7 +107,7 @@ export class BulkJobStore {
 }
 
 /** Per type: lines and files (the admin list's `outputs`). */
-function summarize(files: readonly WrittenFile[]): { type: string; count: number; files: number }[] {
+function summarize(files: readonly ExportFile[]): { type: string; count: number; files: number }[] {
   const byType = new Map<string, { type: string; count: number; files: number }>();
   for (const file of files) {
     const entry = byType.get(file.type) ?? { type: file.type, count: 0, files: 0 };

@@ -5,6 +5,7 @@ import { FhirError } from '../../http/errors.js';
 import type { FhirService } from '../http/service.js';
 import { bulkAccess, requireScope } from './access.js';
 import type { BulkJobKind } from './models.js';
+import { syncPractitionerPanels } from './panels.js';
 import { parseExportParams, requestPairs } from './params.js';
 import { bulkExports } from './services.js';
 
@@ -20,7 +21,7 @@ function checkAsyncHeaders(req: Request): void {
   }
 }
 
-/** A stored Group's active Patient members (`member.entity`), confined to `patient` when that was given too. */
+/** A stored Group's active Patient members (`member.entity`, practitioner panels included), confined to `patient` when that was given too. */
 async function groupMembers(service: FhirService, groupId: string, only: string[] | undefined): Promise<string[]> {
   const group = await service.repository.store.current('Group', groupId);
   if (!group || group.deleted) throw new FhirError(404, `Group/${groupId} is not known`, 'not-found');
@@ -33,7 +34,7 @@ async function groupMembers(service: FhirService, groupId: string, only: string[
 }
 
 /** `$export` at system, Patient or Group level: validates, queues a job and answers 202 with its status URL. */
-export function kickOff(ctx: Pick<AppContext, 'sequelize' | 'config'>, service: FhirService, kind: BulkJobKind): RequestHandler {
+export function kickOff(ctx: Pick<AppContext, 'sequelize' | 'config' | 'settings'>, service: FhirService, kind: BulkJobKind): RequestHandler {
   return async (req, res) => {
     const access = bulkAccess(res);
     checkAsyncHeaders(req);
@@ -41,6 +42,8 @@ export function kickOff(ctx: Pick<AppContext, 'sequelize' | 'config'>, service: 
     requireScope(access.scopes.allowsOperation('$export', scope), `system/${scope}.$export`);
     const params = parseExportParams(service, requestPairs(req), access.scopes.toString());
     if (kind === 'system' && params.patients) throw new FhirError(400, 'the patient parameter applies to Patient and Group exports', 'invalid');
+    // the panels exported (as Groups, or as the Group exported) are the current ones
+    await syncPractitionerPanels(service);
     const groupId = kind === 'group' ? String(req.params.id) : null;
     if (groupId) params.patients = await groupMembers(service, groupId, params.patients);
 
@@ -59,7 +62,7 @@ export function kickOff(ctx: Pick<AppContext, 'sequelize' | 'config'>, service: 
         transactionTime: now.toISOString(),
         createdAt: now,
         // a job that never completes is cleaned up too
-        expiresAt: new Date(now.getTime() + bulk.settings.retentionMs),
+        expiresAt: new Date(now.getTime() + bulk.limits().retentionMs),
       },
       bulk.maxActivePerClient,
     );

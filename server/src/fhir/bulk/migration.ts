@@ -38,3 +38,11 @@ export const bulkExportMigration: Migration = {
     await qi.addIndex('bulk_files', ['jobId'], opts);
   },
 };
+
+/** Where a running job has got to (checkpoint.ts), so a restarted server resumes it instead of starting over. */
+export const bulkExportCheckpointMigration: Migration = {
+  name: '0007-bulk-export-checkpoint',
+  async up({ queryInterface: qi, transaction }) {
+    await qi.addColumn('bulk_jobs', 'checkpoint', { type: TEXT, allowNull: true }, { transaction });
+  },
+};

@@ -20,6 +20,8 @@ export type BulkJobRow = Row<{
   error: CreationOptional<string | null>;
   /** JSON summary `[{type, count, files}]` for the admin list; the manifest reads bulk_files. */
   outputs: CreationOptional<string | null>;
+  /** JSON of ExportCheckpoint (checkpoint.ts) while the job is unfinished; null before it starts and once it ends. */
+  checkpoint: CreationOptional<string | null>;
   createdAt: Date;
   completedAt: CreationOptional<Date | null>;
   expiresAt: Date;
@@ -63,6 +65,7 @@ export function bulkModels(sequelize: Sequelize): BulkModels {
       progress: { type: INTEGER, allowNull: false, defaultValue: 0 },
       error: { type: TEXT, allowNull: true },
       outputs: { type: TEXT, allowNull: true },
+      checkpoint: { type: TEXT, allowNull: true },
       createdAt: { type: DATE, allowNull: false },
       completedAt: { type: DATE, allowNull: true },
       expiresAt: { type: DATE, allowNull: false },

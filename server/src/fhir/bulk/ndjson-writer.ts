@@ -1,7 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
-export interface WrittenFile {
+/** One NDJSON file of a job, as the checkpoint and bulk_files record it. */
+export interface ExportFile {
+  /** The download id (`Document/{id}/Binary`), fixed when the file starts. */
+  id: string;
+  /** A resource type, or OperationOutcome for the manifest's `error` entries. */
   type: string;
   /** File name inside the job's directory. */
   path: string;
@@ -10,48 +15,56 @@ export interface WrittenFile {
 }
 
 /**
- * Writes one type's NDJSON lines into `<Type>-<n>.ndjson` files of at most `fileLimit` lines.
- * Lines are buffered per page and appended with one write, so memory stays at one page.
+ * Appends one type's NDJSON lines to `<Type>-<n>.ndjson` files of at most `fileLimit` lines,
+ * with one write per page and file, so memory stays at one page. Given the type's files of a
+ * checkpoint (already cut back to their recorded size), it continues the last one.
  */
 export class NdjsonWriter {
-  private readonly files: WrittenFile[] = [];
   private handle: FileHandle | undefined;
-  private buffer: string[] = [];
 
   constructor(
     private readonly dir: string,
     private readonly type: string,
     private readonly fileLimit: number,
+    private readonly written: ExportFile[] = [],
   ) {}
 
-  /** Adds one line (JSON without newlines). */
-  async write(json: string): Promise<void> {
-    let current = this.files.at(-1);
-    if (!current || current.count >= this.fileLimit) {
-      await this.flush();
-      await this.handle?.close();
-      current = { type: this.type, path: `${this.type}-${this.files.length + 1}.ndjson`, count: 0, bytes: 0 };
-      this.files.push(current);
-      this.handle = await open(path.join(this.dir, current.path), 'w');
+  /** Appends lines (JSON without newlines), starting new files where the limit is reached. */
+  async writePage(lines: readonly string[]): Promise<void> {
+    let start = 0;
+    while (start < lines.length) {
+      const file = await this.fileWithRoom();
+      const end = Math.min(lines.length, start + this.fileLimit - file.count);
+      const chunk = Buffer.from(`${lines.slice(start, end).join('\n')}\n`);
+      // appendFile loops until every byte is written, unlike a single write()
+      await this.handle!.appendFile(chunk);
+      file.count += end - start;
+      file.bytes += chunk.length;
+      start = end;
     }
-    this.buffer.push(json);
-    current.count += 1;
-    current.bytes += Buffer.byteLength(json) + 1;
   }
 
-  /** Appends the buffered lines to the current file. */
-  async flush(): Promise<void> {
-    if (!this.buffer.length || !this.handle) return;
-    const text = `${this.buffer.join('\n')}\n`;
-    this.buffer = [];
-    await this.handle.write(text);
+  /** The files so far, with their lines and bytes (a copy, for a checkpoint). */
+  files(): ExportFile[] {
+    return this.written.map((file) => ({ ...file }));
   }
 
-  /** Flushes and closes; answers the files written (none when there was no line). */
-  async close(): Promise<WrittenFile[]> {
-    await this.flush();
+  async close(): Promise<ExportFile[]> {
     await this.handle?.close();
     this.handle = undefined;
-    return this.files;
+    return this.files();
+  }
+
+  private async fileWithRoom(): Promise<ExportFile> {
+    const last = this.written.at(-1);
+    if (last && last.count < this.fileLimit) {
+      this.handle ??= await open(path.join(this.dir, last.path), 'a');
+      return last;
+    }
+    await this.handle?.close();
+    const file: ExportFile = { id: randomUUID(), type: this.type, path: `${this.type}-${this.written.length + 1}.ndjson`, count: 0, bytes: 0 };
+    this.handle = await open(path.join(this.dir, file.path), 'w');
+    this.written.push(file);
+    return file;
   }
 }

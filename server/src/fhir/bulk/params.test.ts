@@ -26,6 +26,12 @@ describe('parseExportParams', () => {
     expect(params.warnings).toEqual([expect.stringContaining('includeAssociatedData')]);
   });
 
+  it('reads _elements as Type.element (canonical type) or a bare element, from repeated parameters', () => {
+    expect(parse([['_elements', 'observation.status, gender'], ['_elements', 'Observation.value[x]']]).elements).toEqual(['Observation.status', 'gender', 'Observation.value[x]']);
+    expect(parse([]).elements).toBeUndefined();
+    expect(parse([['_elements', 'id']]).warnings).toEqual([]);
+  });
+
   it.each([
     [['_type', 'Nonsense']],
     [['_since', '2024-05-01']],
@@ -35,6 +41,9 @@ describe('parseExportParams', () => {
     [['_typeFilter', 'Nonsense?x=1']],
     [['_typeFilter', 'Observation?no-such-param=1']],
     [['patient', 'Group/g1']],
+    [['_elements', 'Nonsense.status']],
+    [['_elements', 'Observation.code.coding']],
+    [['_elements', 'Observation.']],
   ] as [string, string][][])('answers 400 to %j', (pair) => {
     expect(() => parse([pair])).toThrow(expect.objectContaining({ status: 400, constructor: FhirError }));
   });

@@ -3,6 +3,7 @@ import { FhirError } from '../../http/errors.js';
 import { parseSearchOrFail } from '../controllers/search.js';
 import { queryPairs, type FhirService } from '../http/service.js';
 import type { Criterion } from '../search/query.js';
+import { parseElements } from './elements.js';
 
 /** What a kick-off asked for, validated; stored with the job as JSON so the worker needs no request. */
 export interface ExportParams {
@@ -16,6 +17,8 @@ export interface ExportParams {
   patients?: string[];
   /** The token's scope at kick-off: it decides the types and their granular filters. */
   scope: string;
+  /** `_elements` entries, `Type.element` or `element` (elements.ts); undefined = whole resources. */
+  elements?: string[];
   /** Parameters accepted but not applied, reported in the manifest's `error`. */
   warnings: string[];
 }
@@ -23,7 +26,6 @@ export interface ExportParams {
 const outputFormats = new Set(['application/fhir+ndjson', 'application/ndjson', 'ndjson']);
 const ignored: Record<string, string> = {
   includeAssociatedData: 'includeAssociatedData is not supported and was ignored',
-  _elements: '_elements is not supported; complete resources were exported',
 };
 
 /** A POST kick-off's Parameters resource as name/value pairs (the same shape as a GET query). */
@@ -69,6 +71,7 @@ export function parseExportParams(service: FhirService, pairs: [string, string][
   const params: ExportParams = { typeFilters: [], scope, warnings: [] };
   const types: string[] = [];
   const patients: string[] = [];
+  const elements: string[] = [];
   for (const [name, value] of pairs) {
     switch (name) {
       case '_type':
@@ -83,6 +86,9 @@ export function parseExportParams(service: FhirService, pairs: [string, string][
         break;
       case '_outputFormat':
         if (!outputFormats.has(value)) throw new FhirError(400, `_outputFormat "${value}" is not supported; use application/fhir+ndjson`, 'not-supported');
+        break;
+      case '_elements':
+        elements.push(...parseElements(service.registry, value));
         break;
       case '_typeFilter':
         // entries are comma-separated; a comma inside a query is followed by no `Type?`
@@ -105,5 +111,6 @@ export function parseExportParams(service: FhirService, pairs: [string, string][
   }
   if (types.length) params.types = types;
   if (patients.length) params.patients = patients;
+  if (elements.length) params.elements = elements;
   return params;
 }

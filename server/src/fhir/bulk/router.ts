@@ -11,7 +11,7 @@ import { cancelJob, jobStatus } from './status.js';
  * Bulk Data export (DESIGN §4, §10), mounted in front of the FHIR router so `$export` is never
  * taken for a resource type. Every route authenticates the bearer token first (401 without one).
  */
-export function bulkRouter(ctx: Pick<AppContext, 'sequelize' | 'config'>, service: FhirService, verify: VerifyBearer): Router {
+export function bulkRouter(ctx: Pick<AppContext, 'sequelize' | 'config' | 'settings'>, service: FhirService, verify: VerifyBearer): Router {
   const router = Router({ caseSensitive: false });
   const authenticate = authenticateBulk(verify);
   const parameters = express.json({ type: ['application/json', 'application/fhir+json'], limit: ctx.config.bodyLimit });

@@ -4,32 +4,28 @@ import path from 'node:path';
 import { operationOutcome } from '../../http/errors.js';
 import { ScopeSet } from '../../smart/scopes.js';
 import { policyForAccess } from '../access/guard.js';
+import type { AccessPolicy } from '../access/policy.js';
 import type { FhirService } from '../http/service.js';
 import type { FhirStore } from '../storage/fhir-store.js';
 import { sql, sqlList } from '../storage/sql.js';
+import { parseCheckpoint, restoreCheckpoint, type ExportCheckpoint } from './checkpoint.js';
+import { lineShaper } from './elements.js';
 import { referencedTypes, selectionPage, type TypeSelection } from './export-query.js';
-import type { BulkJobStore, StoredFile } from './job-store.js';
+import type { BulkJobStore } from './job-store.js';
 import type { BulkJobRow } from './models.js';
-import { NdjsonWriter } from './ndjson-writer.js';
+import { NdjsonWriter, type ExportFile } from './ndjson-writer.js';
 import { typeFilterCriteria, type ExportParams } from './params.js';
-
-export interface ExportSettings {
-  /** Rows per keyset page. */
-  pageSize: number;
-  /** Lines per NDJSON file before a new one starts. */
-  fileLimit: number;
-  /** How long files stay after completion. */
-  retentionMs: number;
-}
+import type { BulkExportOptions, ExportLimits } from './services.js';
 
 export interface ExportDeps {
   service: FhirService;
   store: FhirStore;
   jobs: BulkJobStore;
-  settings: ExportSettings;
+  options: BulkExportOptions;
+  limits(): ExportLimits;
   /** The job's directory, `<data-dir>/exports/<job>`. */
   dirOf(jobId: string): string;
-  /** True once the server is closing: the job is put back in the queue. */
+  /** True once the server is closing: the job stops at its next page and is queued again. */
   stopping(): boolean;
 }
 
@@ -55,62 +51,137 @@ function issueLine(severity: 'error' | 'warning', code: string, diagnostics: str
   return JSON.stringify(operationOutcome([{ severity, code, diagnostics }]));
 }
 
-/** Streams one type page by page into its NDJSON files, checking between pages for cancel and shutdown. */
-async function exportType(deps: ExportDeps, job: BulkJobRow, dir: string, selection: TypeSelection): Promise<StoredFile[]> {
-  const writer = new NdjsonWriter(dir, selection.resourceType, deps.settings.fileLimit);
-  let afterId: string | undefined;
-  try {
-    for (;;) {
-      if (deps.stopping()) throw new Interrupted('stopped');
-      if ((await deps.jobs.state(job.id)) !== 'running') throw new Interrupted('cancelled');
-      const rows = await deps.store.select<{ id: string; content: string }>(selectionPage(deps.service.registry, selection, afterId, deps.settings.pageSize));
-      // the stored JSON is written as it is: no parse and re-serialize per resource
-      for (const row of rows) await writer.write(row.content);
-      await writer.flush();
-      if (rows.length < deps.settings.pageSize) break;
-      afterId = rows.at(-1)?.id;
-    }
-  } catch (error) {
-    await writer.close();
-    throw error;
-  }
-  return (await writer.close()).map((file) => ({ ...file, id: randomUUID() }));
+/** A row of an export page: the stored JSON is all an export writes. */
+interface StoredRow {
+  id: string;
+  content: string;
 }
 
-/** Runs a claimed job from scratch: every type, then the issues file, then records the files. */
-export async function runExport(deps: ExportDeps, job: BulkJobRow): Promise<ExportEnd> {
-  const params = JSON.parse(job.params) as ExportParams;
-  const dir = deps.dirOf(job.id);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-  try {
-    const policy = policyForAccess({ clientId: job.clientId, subject: job.subject, userKind: 'system', scopes: ScopeSet.parse(params.scope) });
-    const types = params.types ?? (await candidateTypes(deps, job));
-    const issues = params.warnings.map((warning) => issueLine('warning', 'informational', warning));
-    const files: StoredFile[] = [];
-    for (const [i, resourceType] of types.entries()) {
-      const restriction = policy.restrictionFor(resourceType, 'r');
-      if (!restriction) {
-        issues.push(issueLine('error', 'forbidden', `${resourceType} was not exported: the access token has no read scope for it`));
-        continue;
+/** One running job: what it exports and how far it has got. */
+class ExportRun {
+  private readonly params: ExportParams;
+  private readonly policy: AccessPolicy;
+  private readonly dir: string;
+  private checkpoint: ExportCheckpoint = { types: [], typeIndex: 0, files: [] };
+  private savedAt = 0;
+
+  constructor(
+    private readonly deps: ExportDeps,
+    private readonly job: BulkJobRow,
+  ) {
+    this.params = JSON.parse(job.params) as ExportParams;
+    this.policy = policyForAccess({ clientId: job.clientId, subject: job.subject, userKind: 'system', scopes: ScopeSet.parse(this.params.scope) });
+    this.dir = deps.dirOf(job.id);
+  }
+
+  /** Every type from the checkpoint on, then the issues file, then the job's files are recorded. */
+  async run(): Promise<void> {
+    await this.start();
+    const { types } = this.checkpoint;
+    while (this.checkpoint.typeIndex < types.length) {
+      const files = await this.exportType(types[this.checkpoint.typeIndex]!);
+      await this.save({ types, typeIndex: this.checkpoint.typeIndex + 1, files });
+    }
+    const files = [...this.checkpoint.files, ...(await this.writeIssues())];
+    if (!(await this.deps.jobs.complete(this.job.id, files, this.deps.limits().retentionMs))) throw new Interrupted('cancelled');
+  }
+
+  /** A job with a checkpoint continues from it; a new one (or one stopped before its first) starts on an empty directory. */
+  private async start(): Promise<void> {
+    const stored = parseCheckpoint(this.job.checkpoint);
+    if (stored) {
+      this.checkpoint = await restoreCheckpoint(this.dir, stored);
+      return;
+    }
+    await rm(this.dir, { recursive: true, force: true });
+    await mkdir(this.dir, { recursive: true });
+    await this.save({ types: this.params.types ?? (await candidateTypes(this.deps, this.job)), typeIndex: 0, files: [] });
+  }
+
+  private async save(checkpoint: ExportCheckpoint): Promise<void> {
+    const progress = Math.min(99, Math.floor((checkpoint.typeIndex * 100) / Math.max(1, checkpoint.types.length)));
+    if (!(await this.deps.jobs.saveCheckpoint(this.job.id, checkpoint, progress))) throw new Interrupted('cancelled');
+    this.checkpoint = checkpoint;
+    this.savedAt = performance.now();
+    await this.deps.options.onCheckpoint?.({ jobId: this.job.id, checkpoint, stopping: this.deps.stopping });
+  }
+
+  private selection(resourceType: string): TypeSelection | undefined {
+    const restriction = this.policy.restrictionFor(resourceType, 'r');
+    if (!restriction) return undefined;
+    const { since, patients } = this.params;
+    const filters = typeFilterCriteria(this.deps.service, this.params.typeFilters, resourceType);
+    const confined = this.job.kind === 'system' ? undefined : patients ? { ids: patients } : {};
+    return { resourceType, restriction, filters, ...(since ? { since } : {}), ...(confined ? { patients: confined } : {}) };
+  }
+
+  /**
+   * Streams one type page by page from the checkpoint's cursor, storing a checkpoint after a
+   * page once `checkpointIntervalMs` has passed since the last. The database, the disk and the
+   * job row work at once: the next page is read while this one is written, and a checkpoint is
+   * stored while the next page is written. Lines written past the last stored checkpoint are cut
+   * off on resume (restoreCheckpoint). Answers every file written so far.
+   */
+  private async exportType(resourceType: string): Promise<ExportFile[]> {
+    const selection = this.selection(resourceType);
+    if (!selection) return this.checkpoint.files;
+    const { pageSize, checkpointIntervalMs } = this.deps.options;
+    const page = (afterId: string | undefined): Promise<StoredRow[]> =>
+      this.deps.store.select<StoredRow>(selectionPage(this.deps.service.registry, selection, afterId, pageSize));
+    const earlier = this.checkpoint.files.filter((file) => file.type !== resourceType);
+    const own = this.checkpoint.files.filter((file) => file.type === resourceType);
+    const writer = new NdjsonWriter(this.dir, resourceType, this.deps.limits().resourcesPerFile, own);
+    // without _elements the stored JSON is written as it is: no parse and re-serialize per resource
+    const shape = lineShaper(this.params.elements, resourceType);
+    let next: Promise<StoredRow[]> | undefined = page(this.checkpoint.afterId);
+    let saving: Promise<void> | undefined;
+    try {
+      while (next) {
+        const rows: StoredRow[] = await next;
+        if (this.deps.stopping()) throw new Interrupted('stopped');
+        const lastId = rows.at(-1)?.id;
+        next = rows.length === pageSize ? page(lastId) : undefined;
+        if (lastId === undefined) break;
+        await writer.writePage(shape ? rows.map((row) => shape(row.content)) : rows.map((row) => row.content));
+        if (performance.now() - this.savedAt < checkpointIntervalMs) continue;
+        // checkpoints are stored in order: the previous one first (it throws when the job was cancelled)
+        await saving;
+        saving = this.save({ ...this.checkpoint, afterId: lastId, files: [...earlier, ...writer.files()] });
       }
-      const filters = typeFilterCriteria(deps.service, params.typeFilters, resourceType);
-      const patients = job.kind === 'system' ? undefined : params.patients ? { ids: params.patients } : {};
-      files.push(...(await exportType(deps, job, dir, { resourceType, restriction, filters, ...(params.since ? { since: params.since } : {}), ...(patients ? { patients } : {}) })));
-      await deps.jobs.setProgress(job.id, Math.min(99, Math.floor(((i + 1) * 100) / types.length)));
+      await saving;
+      return [...earlier, ...writer.files()];
+    } finally {
+      // nothing started ahead of an interruption outlives it: a page read ahead is dropped, a checkpoint finishes storing
+      await Promise.allSettled([next, saving]);
+      await writer.close();
     }
-    if (issues.length) {
-      const name = 'OperationOutcome-1.ndjson';
-      const text = `${issues.join('\n')}\n`;
-      await writeFile(path.join(dir, name), text);
-      files.push({ id: randomUUID(), type: 'OperationOutcome', path: name, count: issues.length, bytes: Buffer.byteLength(text) });
+  }
+
+  /** The manifest's `error` file: parameters not applied, types the token may not read. Rewritten whole, so a resumed job writes the same. */
+  private async writeIssues(): Promise<ExportFile[]> {
+    const issues = this.params.warnings.map((warning) => issueLine('warning', 'informational', warning));
+    for (const resourceType of this.checkpoint.types) {
+      if (!this.policy.restrictionFor(resourceType, 'r')) issues.push(issueLine('error', 'forbidden', `${resourceType} was not exported: the access token has no read scope for it`));
     }
-    if (!(await deps.jobs.complete(job.id, files, deps.settings.retentionMs))) throw new Interrupted('cancelled');
+    if (!issues.length) return [];
+    const name = 'OperationOutcome-1.ndjson';
+    const text = `${issues.join('\n')}\n`;
+    await writeFile(path.join(this.dir, name), text);
+    return [{ id: randomUUID(), type: 'OperationOutcome', path: name, count: issues.length, bytes: Buffer.byteLength(text) }];
+  }
+}
+
+/**
+ * Runs a claimed job: from its checkpoint when a stopped server left one, else from the start.
+ * A cancelled job's files are deleted; a stopped one keeps them for the resume.
+ */
+export async function runExport(deps: ExportDeps, job: BulkJobRow): Promise<ExportEnd> {
+  try {
+    await new ExportRun(deps, job).run();
     return 'completed';
   } catch (error) {
     if (!(error instanceof Interrupted)) throw error;
-    // a cancelled job keeps nothing; a stopped one starts again from scratch on the next run
-    await rm(dir, { recursive: true, force: true });
+    if (error.end === 'cancelled') await rm(deps.dirOf(job.id), { recursive: true, force: true });
     return error.end;
   }
 }

@@ -17,13 +17,11 @@ export function startBulkWorker(ctx: AppContext): { stop(): Promise<void> } {
     },
     store: new FhirStore(ctx.sequelize),
     jobs: bulk.jobs,
-    settings: bulk.settings,
+    options: bulk.options,
+    limits: bulk.limits,
     dirOf: bulk.dirOf,
   };
-  const worker = new BulkWorker(
-    deps,
-    ctx.log.child({ component: 'bulk-export' }),
-  );
+  const worker = new BulkWorker(deps, ctx.log.child({ component: 'bulk-export' }));
   bulk.wake = () => worker.wake();
   worker.start();
   return worker;

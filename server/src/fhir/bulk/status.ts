@@ -7,7 +7,7 @@ import { bulkAccess, ownJob, requireScope } from './access.js';
 import type { BulkJobRow } from './models.js';
 import { bulkExports, type BulkExports } from './services.js';
 
-type Ctx = Pick<AppContext, 'sequelize' | 'config'>;
+type Ctx = Pick<AppContext, 'sequelize' | 'config' | 'settings'>;
 
 /** The completion manifest (Bulk Data 2.0); `count` is the number of lines in each file. */
 async function manifest(bulk: BulkExports, service: FhirService, job: BulkJobRow): Promise<object> {

@@ -5,7 +5,8 @@ import { runExport, type ExportDeps } from './run-export.js';
 
 /**
  * Runs queued export jobs one at a time, outside any request, in the server process. A job a
- * stopped server left `running` is queued again on start (from scratch), so none hangs.
+ * stopped server left `running` is queued again on start and resumes from its checkpoint, so
+ * none hangs.
  */
 export class BulkWorker {
   private stopped = false;
@@ -29,7 +30,7 @@ export class BulkWorker {
     this.wakeUp?.();
   }
 
-  /** Finishes the current page, puts the job back in the queue and stops. */
+  /** Finishes the current page, puts the job back in the queue (its checkpoint kept) and stops. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake();

@@ -77,3 +77,16 @@ export const fhirStorageMigration: Migration = {
     }, opts);
   },
 };
+
+/**
+ * Searches with several criteria drive by the most selective one (say `patient=`) and check the
+ * others per candidate resource (search/compile.ts). For tokens, the commonest second criterion
+ * (`category`, `status`, `code`), that check reads only this index, never the table rows.
+ */
+export const coveringTokenIndexMigration: Migration = {
+  name: '0008-covering-token-index',
+  async up({ queryInterface: qi, transaction }) {
+    await qi.addIndex('fhir_idx_token', ['resource_type', 'resource_id', 'param', 'code', 'system'], { name: 'fhir_idx_token_resource_param_code', transaction });
+    await qi.removeIndex('fhir_idx_token', ['resource_type', 'resource_id'], { transaction });
+  },
+};

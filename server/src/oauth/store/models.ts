@@ -56,6 +56,8 @@ export type AccessTokenRow = Row<{
 
 export type RefreshTokenRow = Row<{
   tokenHash: string;
+  /** Public identifier (migration 0006) for listing and revoking; never the token or its hash. */
+  id: CreationOptional<string>;
   grantId: string;
   clientId: string;
   scope: string;
@@ -176,6 +178,7 @@ export function defineOAuthModels(sequelize: Sequelize): OAuthModels {
     'OAuthRefreshToken',
     {
       tokenHash: { type: STRING, primaryKey: true },
+      id: { type: STRING, allowNull: false, unique: true, defaultValue: DataTypes.UUIDV4 },
       grantId: { type: STRING, allowNull: false },
       clientId: { type: STRING, allowNull: false },
       scope: { type: TEXT, allowNull: false },
