@@ -5,5 +5,9 @@ export function fakePatientDirectory(patients: PatientSummary[]): PatientDirecto
   return {
     search: async (query) => patients.filter((p) => !query || p.name.toLowerCase().includes(query.toLowerCase())),
     get: async (id) => patients.find((p) => p.id === id) ?? null,
+    resource: async (id) => {
+      const p = patients.find((candidate) => candidate.id === id);
+      return p ? { resourceType: 'Patient', id: p.id, name: [{ text: p.name }], ...(p.birthDate ? { birthDate: p.birthDate } : {}) } : null;
+    },
   };
 }

@@ -115,3 +115,25 @@ function retryAfter(response: Response): number | undefined {
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
+
+/**
+ * Sends a file as the raw request body (a FHIR package in FHIR Setup) and answers like
+ * apiRequest. The file goes to the server only; nothing is kept in the browser.
+ */
+export async function apiUpload<T>(path: string, file: Blob, contentType: string): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': contentType };
+  if (csrfToken !== undefined) {
+    headers['X-CSRF-Token'] = csrfToken;
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, { method: 'POST', headers, body: file, credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, 'Cannot reach the server. Check that it is running and try again.');
+  }
+  const payload = await readJson(response);
+  if (!response.ok) {
+    throw new ApiError(response.status, errorMessage(response.status, payload), retryAfter(response));
+  }
+  return payload as T;
+}

@@ -1,6 +1,6 @@
 // Reads the API client shapes of DESIGN §8/§10 leniently: the list and the detail use camelCase,
 // registration uses RFC 7591 snake_case. Unknown fields are kept out of the GUI's types.
-import type { AccessTokenInfo, ApiClient, AuthenticatedApiUser, ClientProfile } from './types';
+import type { AccessTokenInfo, ApiClient, AuthenticatedApiUser, ClientProfile, RefreshTokenInfo, RefreshTokenPage } from './types';
 
 type Loose = Record<string, unknown>;
 
@@ -118,4 +118,24 @@ export function tokenUserLabel(user: AccessTokenInfo['user']): string {
 export function localUserId(userId: string): string {
   const colon = userId.indexOf(':');
   return colon === -1 ? userId : userId.slice(colon + 1);
+}
+
+export function toRefreshToken(value: unknown): RefreshTokenInfo {
+  const raw = (value ?? {}) as Loose;
+  return {
+    id: text(raw.id) ?? '',
+    user: (raw.user as RefreshTokenInfo['user']) ?? null,
+    scope: text(raw.scope) ?? '',
+    issuedAt: text(raw.issuedAt) ?? '',
+    expiresAt: text(raw.expiresAt) ?? '',
+    status: text(raw.status) ?? 'active',
+    rotated: raw.rotated === true,
+  };
+}
+
+/** One page of a client's refresh tokens, with the `before` of the next page. */
+export function toRefreshTokenPage(value: unknown): RefreshTokenPage {
+  const raw = (value ?? {}) as Loose;
+  const items = itemsOf(value).map(toRefreshToken);
+  return { items, total: typeof raw.total === 'number' ? raw.total : items.length, next: text(raw.next) ?? null };
 }

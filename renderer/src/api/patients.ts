@@ -1,6 +1,7 @@
 // Reads the patient shapes of DESIGN §8 leniently: a FHIR Patient with its API access state,
 // either side by side ({patient, apiAccess}) or merged into one object.
-import type { FhirPatient, HumanName, PatientApiAccess } from './types';
+import { api } from './client';
+import type { FhirPatient, HumanName, LaunchClient, ListResponse, PatientApiAccess, PatientDetail } from './types';
 
 type Loose = Record<string, unknown>;
 
@@ -67,3 +68,20 @@ export function genderLabel(gender: string | undefined): string {
       return '—';
   }
 }
+
+export function patientPath(patientId: string): string {
+  return `/admin/api/patients/${encodeURIComponent(patientId)}`;
+}
+
+/** Ends the patient's authorization of one app and every token it holds; answers the patient as it now is. */
+export function revokePatientApp(patientId: string, clientId: string): Promise<PatientDetail> {
+  return api.delete<PatientDetail>(`${patientPath(patientId)}/authorized-apps/${encodeURIComponent(clientId)}`);
+}
+
+export function setPatientOptOut(patientId: string, optOut: boolean): Promise<PatientDetail> {
+  return api.put<PatientDetail>(`${patientPath(patientId)}/api-access`, { optOut });
+}
+
+/** Enabled EHR-launch apps, open to clinicians as well as administrators. */
+export const launchClientsPath = '/admin/api/launch/clients';
+export type LaunchClientList = ListResponse<LaunchClient>;

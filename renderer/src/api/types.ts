@@ -230,6 +230,47 @@ export interface PatientCredentials {
   password: string;
 }
 
+/** One app a patient authorized (GET /admin/api/patients/{id}, `apiAccess.authorizedApps`). */
+export interface PatientAuthorizedApp {
+  clientId: string;
+  clientName: string;
+  clientEnabled: boolean;
+  scopes: string[];
+  firstAuthorizedAt: string;
+  lastAuthorizedAt: string;
+  activeTokens: number;
+}
+
+export interface PatientContactPoint {
+  system: string | null;
+  value: string;
+  use: string | null;
+}
+
+/** GET /admin/api/patients/{id}: the demographics of the stored Patient and its API access. */
+export interface PatientDetail {
+  id: string;
+  name: string;
+  names: { use: string | null; text: string }[];
+  birthDate: string | null;
+  gender: string | null;
+  deceased: boolean | null;
+  deceasedDateTime: string | null;
+  identifiers: { type: string; system: string | null; value: string | null; use: string | null }[];
+  addresses: { use: string | null; text: string; lines: string[]; city: string | null; state: string | null; postalCode: string | null; country: string | null }[];
+  telecom: PatientContactPoint[];
+  contacts: { relationship: string | null; name: string | null; telecom: PatientContactPoint[] }[];
+  race: string | null;
+  ethnicity: string | null;
+  apiAccess: { hasCredentials: boolean; username: string | null; optedOut: boolean; authorizedApps: PatientAuthorizedApp[] };
+}
+
+/** GET /admin/api/launch/clients: an enabled EHR-launch app a clinician may open. */
+export interface LaunchClient {
+  clientId: string;
+  name: string;
+}
+
 // Bulk exports (GET /admin/api/bulk-jobs).
 
 export interface BulkJob {
@@ -246,4 +287,85 @@ export interface BulkJob {
   progress?: number | string | null;
   fileCount?: number;
   error?: string | null;
+}
+
+// Refresh tokens of an API client (GET /admin/api/clients/{clientId}/refresh-tokens).
+
+export interface RefreshTokenInfo {
+  /** The token's public identifier; the token itself never leaves the server. */
+  id: string;
+  user: AccessTokenInfo['user'];
+  scope: string;
+  issuedAt: string;
+  expiresAt: string;
+  status: TokenStatus | string;
+  /** Exchanged for a newer refresh token: spent. */
+  rotated: boolean;
+}
+
+export interface RefreshTokenPage extends ListResponse<RefreshTokenInfo> {
+  /** Pass as `before` to get the next (older) page; null on the last page. */
+  next: string | null;
+}
+
+// Dashboard counts (GET /admin/api/status); clinicians get the patient count only.
+
+export interface DashboardCounts {
+  patients: number;
+  enabledClients?: number;
+  activeAccessTokens?: number;
+  bulkExportsRunning?: number;
+  bulkExportsQueued?: number;
+}
+
+export interface ServerStatusWithCounts extends ServerStatus {
+  counts?: DashboardCounts;
+}
+
+/** Where the certificate the server presents comes from. */
+export type TlsSource = 'local-ca' | 'practice';
+
+/** The certificate the server presents (`GET /admin/api/tls`, and `tls` in the settings). */
+export interface TlsCertificate {
+  source: TlsSource;
+  /** Why an imported practice certificate is not served although it was chosen. */
+  practiceProblem?: string;
+  subject: string;
+  issuer: string;
+  sans: string[];
+  notBefore: string;
+  notAfter: string;
+  leafFingerprint256: string;
+  /** Whether the certificate is valid for the site address's host. */
+  coversSiteAddress: boolean;
+}
+
+/** The settings as FHIR Setup reads them, with the full certificate description. */
+export interface FhirSetupSettings extends Settings {
+  tls: TlsCertificate;
+}
+
+/** `PUT /admin/api/tls/practice-certificate`. The key is sent once and never comes back. */
+export interface PracticeCertificateImport {
+  certificatePem: string;
+  privateKeyPem: string;
+}
+
+/** An implementation guide package installed on the server (`GET /admin/api/ig/packages`). */
+export interface InstalledIgPackage {
+  /** Null for resources installed from a folder without a package.json. */
+  name: string | null;
+  version: string | null;
+  /** Installed resources by type: StructureDefinition, SearchParameter, ValueSet, CodeSystem. */
+  counts: Record<string, number>;
+  installedAt: string;
+}
+
+/** What installing a package reports (`POST /admin/api/ig/packages`). */
+export interface IgInstallReport {
+  packageName?: string;
+  counts: Record<string, number>;
+  snapshotsGenerated: number;
+  warnings: string[];
+  skipped: number;
 }

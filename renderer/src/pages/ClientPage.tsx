@@ -1,8 +1,9 @@
 import { useCallback, useMemo, useState } from 'react';
-import { itemsOf, profileLabel, toAccessToken, toApiClient, toApiUser, tokenUserLabel } from '../api/clients';
-import { api } from '../api/client';
-import type { AccessTokenInfo, ApiClient, AuthenticatedApiUser } from '../api/types';
+import { itemsOf, profileLabel, toAccessToken, toApiClient, toApiUser, toRefreshToken, toRefreshTokenPage, tokenUserLabel } from '../api/clients';
+import { ApiError, api } from '../api/client';
+import type { AccessTokenInfo, ApiClient, AuthenticatedApiUser, RefreshTokenInfo } from '../api/types';
 import { ActionMessage } from '../components/ActionMessage';
+import { Alert } from '../components/Alert';
 import { BackLink } from '../components/BackLink';
 import { Badge } from '../components/Badge';
 import type { BadgeTone } from '../components/Badge';
@@ -20,6 +21,7 @@ import { pages, subPath } from '../routes';
 import { useAction } from '../session/useAction';
 import type { Action } from '../session/useAction';
 import { useApiResource } from '../session/useApiResource';
+import { useSession } from '../session/SessionContext';
 import { present } from '../present';
 
 /** One API client: details, Enable/Disable, scopes, Authenticated API Users and access tokens. */
@@ -33,8 +35,10 @@ export function ClientPage({ clientId }: { clientId: string }) {
   const client = changed ?? loaded;
   // Disabling a client ends its tokens: the lists below reload after each change.
   const [generation, setGeneration] = useState(0);
-  // Revoking a user ends their tokens: the token list reloads, the user list updates itself.
+  // Revoking a user ends their tokens: the token lists reload, the user list updates itself.
   const [tokensGeneration, setTokensGeneration] = useState(0);
+  // Revoking a refresh token ends its grant: the access tokens and the users reload.
+  const [grantsGeneration, setGrantsGeneration] = useState(0);
   const onChanged = useCallback((next: ApiClient) => {
     setChanged(next);
     setGeneration((n) => n + 1);
@@ -66,8 +70,9 @@ export function ClientPage({ clientId }: { clientId: string }) {
             <DetailsCard client={client} />
             <ScopesCard client={client} />
           </div>
-          <ApiUsersCard key={`users-${generation}`} base={base} onRevoked={() => setTokensGeneration((n) => n + 1)} />
-          <TokensCard key={`tokens-${generation}-${tokensGeneration}`} base={base} />
+          <ApiUsersCard key={`users-${generation}-${grantsGeneration}`} base={base} onRevoked={() => setTokensGeneration((n) => n + 1)} />
+          <TokensCard key={`tokens-${generation}-${tokensGeneration}-${grantsGeneration}`} base={base} />
+          <RefreshTokensCard key={`refresh-${generation}-${tokensGeneration}`} base={base} onRevoked={() => setGrantsGeneration((n) => n + 1)} />
         </div>
       )}
     </>
@@ -388,6 +393,143 @@ function TokensCard({ base }: { base: string }) {
           <p>
             Token <code>{revoking.jti}</code> ({tokenUserLabel(revoking.user)}) stops working at once. The app may get a new one with its refresh
             token.
+          </p>
+        </ConfirmDialog>
+      )}
+    </Card>
+  );
+}
+
+/** Older pages of the refresh-token list, loaded on demand after the first one. */
+type OlderPages = { items: RefreshTokenInfo[]; next: string | null; state: 'idle' | 'loading' | ApiError };
+
+function RefreshTokensCard({ base, onRevoked }: { base: string; onRevoked: () => void }) {
+  const { expired } = useSession();
+  const [resource, reload] = useApiResource<unknown>(`${base}/refresh-tokens`);
+  const [older, setOlder] = useState<OlderPages>();
+  const [changed, setChanged] = useState<Map<string, RefreshTokenInfo>>(() => new Map());
+  const [revoking, setRevoking] = useState<RefreshTokenInfo>();
+  const action = useAction();
+  const first = useMemo(() => (resource.status === 'ready' ? toRefreshTokenPage(resource.data) : undefined), [resource]);
+  const tokens = [...(first?.items ?? []), ...(older?.items ?? [])].map((token) => changed.get(token.id) ?? token);
+  const next = older === undefined ? first?.next : older.next;
+
+  async function loadMore(before: string): Promise<void> {
+    setOlder((current) => ({ items: current?.items ?? [], next: before, state: 'loading' }));
+    try {
+      const page = toRefreshTokenPage(await api.get<unknown>(`${base}/refresh-tokens?before=${encodeURIComponent(before)}`));
+      setOlder((current) => ({ items: [...(current?.items ?? []), ...page.items], next: page.next, state: 'idle' }));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        expired();
+        return;
+      }
+      const failure = error instanceof ApiError ? error : new ApiError(0, error instanceof Error ? error.message : String(error));
+      setOlder((current) => ({ items: current?.items ?? [], next: before, state: failure }));
+    }
+  }
+
+  async function revoke(token: RefreshTokenInfo): Promise<void> {
+    setRevoking(undefined);
+    const done = await action.run(
+      async () => toRefreshToken(await api.post<unknown>(`/admin/api/refresh-tokens/${encodeURIComponent(token.id)}/revoke`, {})),
+      () => `Revoked refresh token ${shortId(token.id)} and every access token of the same authorization.`,
+    );
+    if (done !== undefined) {
+      setChanged((current) => new Map(current).set(done.id, done));
+      onRevoked();
+    }
+  }
+
+  return (
+    <Card
+      title="Refresh tokens"
+      description="Long-lived tokens the app uses to get new access tokens without asking the user again, newest first. Revoking one ends it and every access token of the same authorization."
+    >
+      <ActionMessage state={action.state} failure="Could not revoke the refresh token." />
+      {resource.status === 'loading' && <Loading label="Loading refresh tokens…" />}
+      {resource.status === 'error' && <LoadError what="the refresh tokens" error={resource.error} onRetry={reload} />}
+      {resource.status === 'ready' &&
+        (tokens.length === 0 ? (
+          <EmptyState title="No refresh tokens issued to this app.">
+            <p>Apps get one when they ask for offline access and the user ticks “Stay connected”.</p>
+          </EmptyState>
+        ) : (
+          <>
+            <div className="table-wrap">
+              <table className="table table-compact" aria-label="Refresh tokens">
+                <thead>
+                  <tr>
+                    <th scope="col">Identifier</th>
+                    <th scope="col">User</th>
+                    <th scope="col">Scopes</th>
+                    <th scope="col">Issued</th>
+                    <th scope="col">Expires</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {tokens.map((token) => (
+                    <tr key={token.id}>
+                      <td className="cell-id">
+                        <code title={token.id}>{token.id}</code>
+                      </td>
+                      <td className="cell-nowrap">{tokenUserLabel(token.user)}</td>
+                      <td className="cell-scopes">
+                        <code>{token.scope}</code>
+                      </td>
+                      <td className="cell-date">{token.issuedAt === '' ? '—' : formatDateTime(token.issuedAt)}</td>
+                      <td className="cell-date">{token.expiresAt === '' ? '—' : formatDateTime(token.expiresAt)}</td>
+                      <td>
+                        {/* A rotated token was exchanged for a newer one: spent, not taken away. */}
+                        {token.rotated ? <Badge tone="neutral">Rotated</Badge> : <Badge tone={statusTones[token.status] ?? 'neutral'}>{capitalise(token.status)}</Badge>}
+                      </td>
+                      <td className="cell-actions">
+                        {token.status === 'active' && (
+                          <button
+                            type="button"
+                            className="button button-small button-danger-outline"
+                            aria-label={`Revoke refresh token ${token.id}`}
+                            disabled={action.working}
+                            onClick={() => setRevoking(token)}
+                          >
+                            Revoke
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {older?.state instanceof ApiError && (
+              <Alert tone="error" title="Could not load more refresh tokens.">
+                {older.state.message}
+              </Alert>
+            )}
+            {present(next) && (
+              <p className="load-more">
+                <button type="button" className="button button-secondary" disabled={older?.state === 'loading'} onClick={() => void loadMore(next)}>
+                  {older?.state === 'loading' ? 'Loading…' : 'Load more'}
+                </button>
+              </p>
+            )}
+          </>
+        ))}
+      {revoking !== undefined && (
+        <ConfirmDialog
+          title="Revoke this refresh token?"
+          confirmLabel="Revoke"
+          danger
+          onConfirm={() => void revoke(revoking)}
+          onCancel={() => setRevoking(undefined)}
+        >
+          <p>
+            Refresh token <code>{revoking.id}</code> ({tokenUserLabel(revoking.user)}) stops working at once, and so does every access token
+            issued under the same authorization. The app must ask the user to authorize it again.
           </p>
         </ConfirmDialog>
       )}

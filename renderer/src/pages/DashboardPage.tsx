@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { itemsOf, toApiClient } from '../api/clients';
-import type { ServerStatus, Settings } from '../api/types';
+import type { DashboardCounts, ServerStatus, ServerStatusWithCounts, Settings } from '../api/types';
 import { Alert } from '../components/Alert';
 import { Card } from '../components/Card';
 import { CertificateDetails, CopyableDetail, Detail, Details } from '../components/Details';
@@ -15,7 +15,7 @@ import { useApiResource } from '../session/useApiResource';
 
 /** The server at a glance: is it running, where it answers, and how other PCs can trust it. */
 export function DashboardPage({ isAdmin }: { isAdmin: boolean }) {
-  const [status, reloadStatus] = useApiResource<ServerStatus>('/admin/api/status');
+  const [status, reloadStatus] = useApiResource<ServerStatusWithCounts>('/admin/api/status');
 
   return isAdmin ? (
     <AdminDashboard status={status} reloadStatus={reloadStatus} />
@@ -23,6 +23,7 @@ export function DashboardPage({ isAdmin }: { isAdmin: boolean }) {
     <>
       <PageHeader title={pages.dashboard.title} subtitle="Server overview" actions={<RefreshButton onClick={reloadStatus} />} />
       <div className="dashboard-grid">
+        <CountsCard status={status} onRetry={reloadStatus} />
         <StatusCard status={status} onRetry={reloadStatus} />
         <Card title="Server details">
           <p className="card-body-text">Addresses, certificates and settings are shown to administrators.</p>
@@ -33,7 +34,7 @@ export function DashboardPage({ isAdmin }: { isAdmin: boolean }) {
 }
 
 /** Settings are for administrators only, so only their dashboard asks for them. */
-function AdminDashboard({ status, reloadStatus }: { status: Resource<ServerStatus>; reloadStatus: () => void }) {
+function AdminDashboard({ status, reloadStatus }: { status: Resource<ServerStatusWithCounts>; reloadStatus: () => void }) {
   const [settings, reloadSettings] = useApiResource<Settings>('/admin/api/settings');
   const [clients, reloadClients] = useApiResource<unknown>('/admin/api/clients');
 
@@ -52,6 +53,7 @@ function AdminDashboard({ status, reloadStatus }: { status: Resource<ServerStatu
       />
       <Warnings settings={settings} clients={clients} />
       <div className="dashboard-grid">
+        <CountsCard status={status} onRetry={reloadStatus} />
         <StatusCard status={status} apiEnabled={settings.status === 'ready' ? settings.data.apiEnabled : undefined} onRetry={reloadStatus} />
         <CaCard settings={settings} onRetry={reloadSettings} />
         <AddressesCard settings={settings} onRetry={reloadSettings} />
@@ -140,6 +142,37 @@ function StatusCard({ status, apiEnabled, onRetry }: StatusCardProps) {
       )}
     </Card>
   );
+}
+
+/** A few numbers at a glance; administrators also see apps, tokens and exports. */
+function CountsCard({ status, onRetry }: { status: Resource<ServerStatusWithCounts>; onRetry: () => void }) {
+  return (
+    <Card title="At a glance" className="card-wide">
+      {status.status === 'loading' && <Loading label="Loading the counts…" />}
+      {status.status === 'error' && <LoadError what="the counts" error={status.error} onRetry={onRetry} />}
+      {status.status === 'ready' && status.data.counts !== undefined && <CountList counts={status.data.counts} />}
+    </Card>
+  );
+}
+
+function CountList({ counts }: { counts: DashboardCounts }) {
+  const { enabledClients, activeAccessTokens, bulkExportsRunning, bulkExportsQueued } = counts;
+  return (
+    <Details>
+      <Detail term="Patients">{formatCount(counts.patients)}</Detail>
+      {enabledClients !== undefined && <Detail term="Enabled apps">{formatCount(enabledClients)}</Detail>}
+      {activeAccessTokens !== undefined && <Detail term="Active access tokens">{formatCount(activeAccessTokens)}</Detail>}
+      {bulkExportsRunning !== undefined && bulkExportsQueued !== undefined && (
+        <Detail term="Bulk exports">
+          {formatCount(bulkExportsRunning)} running · {formatCount(bulkExportsQueued)} queued
+        </Detail>
+      )}
+    </Details>
+  );
+}
+
+function formatCount(count: number): string {
+  return count.toLocaleString();
 }
 
 function AddressesCard({ settings, onRetry }: { settings: Resource<Settings>; onRetry: () => void }) {

@@ -1,9 +1,8 @@
-import { useMemo, useState } from 'react';
-import { itemsOf, toApiClient } from '../api/clients';
+import { useState } from 'react';
 import { api } from '../api/client';
-import { genderLabel, toPatientView } from '../api/patients';
-import type { PatientView } from '../api/patients';
-import type { PatientCredentials } from '../api/types';
+import { genderLabel, launchClientsPath, patientPath, revokePatientApp, setPatientOptOut } from '../api/patients';
+import type { LaunchClientList } from '../api/patients';
+import type { PatientAuthorizedApp, PatientContactPoint, PatientCredentials, PatientDetail } from '../api/types';
 import { ActionMessage } from '../components/ActionMessage';
 import { BackLink } from '../components/BackLink';
 import { Badge } from '../components/Badge';
@@ -21,14 +20,14 @@ import { Link } from '../router/Link';
 import { pages, subPath } from '../routes';
 import { useAction } from '../session/useAction';
 import { useApiResource } from '../session/useApiResource';
-import { present } from '../present';
 
 /** A patient's demographics page, with the API access panel (credentials, opt-out, authorized apps) and EHR launch. */
 export function PatientPage({ patientId, isAdmin }: { patientId: string; isAdmin: boolean }) {
   const page = pages.patients;
-  const base = `/admin/api/patients/${encodeURIComponent(patientId)}`;
-  const [resource, reload] = useApiResource<unknown>(base);
-  const patient = useMemo(() => (resource.status === 'ready' ? toPatientView(resource.data) : undefined), [resource]);
+  const [resource, reload] = useApiResource<PatientDetail>(patientPath(patientId));
+  // Actions answer the patient as it now is; keeping that here (not reloading) keeps their messages on screen.
+  const [changed, setChanged] = useState<PatientDetail>();
+  const patient = changed ?? (resource.status === 'ready' ? resource.data : undefined);
 
   return (
     <>
@@ -39,20 +38,20 @@ export function PatientPage({ patientId, isAdmin }: { patientId: string; isAdmin
         subtitle={
           patient === undefined ? undefined : (
             <>
-              {patient.resource.birthDate !== undefined ? `Born ${formatFhirDate(patient.resource.birthDate)}` : 'Birth date unknown'}
-              {patient.resource.gender !== undefined && ` · ${genderLabel(patient.resource.gender)}`} · <code>Patient/{patient.id}</code>
+              {patient.birthDate !== null ? `Born ${formatFhirDate(patient.birthDate)}` : 'Birth date unknown'}
+              {patient.gender !== null && ` · ${genderLabel(patient.gender)}`} · <code>Patient/{patient.id}</code>
             </>
           )
         }
       />
-      {resource.status === 'loading' && <Loading label="Loading the patient…" />}
-      {resource.status === 'error' && <LoadError what="the patient" error={resource.error} onRetry={reload} />}
+      {patient === undefined && resource.status === 'loading' && <Loading label="Loading the patient…" />}
+      {patient === undefined && resource.status === 'error' && <LoadError what="the patient" error={resource.error} onRetry={reload} />}
       {patient !== undefined && (
         <div className="patient-layout">
           <Demographics patient={patient} />
           <div className="stack">
-            <ApiAccessCard base={base} patient={patient} isAdmin={isAdmin} onChanged={reload} />
-            <LaunchCard patientId={patient.id} isAdmin={isAdmin} />
+            <ApiAccessCard patient={patient} isAdmin={isAdmin} onChanged={setChanged} />
+            <LaunchCard patient={patient} />
           </div>
         </div>
       )}
@@ -60,67 +59,97 @@ export function PatientPage({ patientId, isAdmin }: { patientId: string; isAdmin
   );
 }
 
-function Demographics({ patient }: { patient: PatientView }) {
-  const { resource } = patient;
-  const identifiers = resource.identifier ?? [];
-  const addresses = resource.address ?? [];
-  const telecom = resource.telecom ?? [];
+function None() {
+  return <span className="muted">None</span>;
+}
+
+function usageNote(use: string | null): string {
+  return use === null ? '' : ` (${use})`;
+}
+
+function ContactPoints({ points }: { points: PatientContactPoint[] }) {
+  return (
+    <ul className="plain-list">
+      {points.map((point, index) => (
+        <li key={index}>
+          <span className="muted">{point.system ?? 'contact'}: </span>
+          {point.value}
+          <span className="muted">{usageNote(point.use)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Demographics({ patient }: { patient: PatientDetail }) {
+  const otherNames = patient.names.filter((name) => name.text !== patient.name);
   return (
     <Card title="Demographics">
       <Details>
         <Detail term="Name">{patient.name}</Detail>
-        <Detail term="Birth date">{resource.birthDate !== undefined ? formatFhirDate(resource.birthDate) : '—'}</Detail>
-        {(patient.fullResource || resource.gender !== undefined) && <Detail term="Gender">{genderLabel(resource.gender)}</Detail>}
-        {(patient.fullResource || identifiers.length > 0) && (
-          <Detail term="Identifiers">
-            {identifiers.length === 0 ? (
-              <span className="muted">None</span>
-            ) : (
-              <ul className="plain-list">
-                {identifiers.map((identifier, index) => (
-                  <li key={index}>
-                    <span className="muted">{identifier.type?.text ?? identifier.type?.coding?.[0]?.display ?? identifier.system ?? 'Identifier'}: </span>
-                    <code>{identifier.value ?? '—'}</code>
-                  </li>
-                ))}
-              </ul>
-            )}
+        {otherNames.length > 0 && (
+          <Detail term="Other names">
+            <ul className="plain-list">
+              {otherNames.map((name, index) => (
+                <li key={index}>
+                  {name.text}
+                  <span className="muted">{usageNote(name.use)}</span>
+                </li>
+              ))}
+            </ul>
           </Detail>
         )}
-        {(patient.fullResource || addresses.length > 0) && (
-          <Detail term="Address">
-            {addresses.length === 0 ? (
-              <span className="muted">None</span>
-            ) : (
-              <ul className="plain-list">
-                {addresses.map((address, index) => (
-                  <li key={index}>
-                    {address.text ??
-                      [...(address.line ?? []), [address.city, address.state, address.postalCode].filter(Boolean).join(' '), address.country]
-                        .filter((part) => part !== undefined && part !== '')
-                        .join(', ')}
-                    {address.use !== undefined && <span className="muted"> ({address.use})</span>}
-                  </li>
-                ))}
-              </ul>
-            )}
+        <Detail term="Birth date">{patient.birthDate !== null ? formatFhirDate(patient.birthDate) : '—'}</Detail>
+        <Detail term="Gender">{genderLabel(patient.gender ?? undefined)}</Detail>
+        {patient.deceased !== null && (
+          <Detail term="Deceased">
+            {patient.deceased ? (patient.deceasedDateTime !== null ? `Yes, ${formatFhirDate(patient.deceasedDateTime.slice(0, 10))}` : 'Yes') : 'No'}
           </Detail>
         )}
-        {(patient.fullResource || telecom.length > 0) && (
-          <Detail term="Contact">
-            {telecom.length === 0 ? (
-              <span className="muted">None</span>
-            ) : (
-              <ul className="plain-list">
-                {telecom.map((contact, index) => (
-                  <li key={index}>
-                    <span className="muted">{contact.system ?? 'contact'}: </span>
-                    {contact.value}
-                    {contact.use !== undefined && <span className="muted"> ({contact.use})</span>}
-                  </li>
-                ))}
-              </ul>
-            )}
+        {patient.race !== null && <Detail term="Race">{patient.race}</Detail>}
+        {patient.ethnicity !== null && <Detail term="Ethnicity">{patient.ethnicity}</Detail>}
+        <Detail term="Identifiers">
+          {patient.identifiers.length === 0 ? (
+            <None />
+          ) : (
+            <ul className="plain-list">
+              {patient.identifiers.map((identifier, index) => (
+                <li key={index}>
+                  <span className="muted" title={identifier.system ?? undefined}>
+                    {identifier.type}:{' '}
+                  </span>
+                  <code>{identifier.value ?? '—'}</code>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Detail>
+        <Detail term="Address">
+          {patient.addresses.length === 0 ? (
+            <None />
+          ) : (
+            <ul className="plain-list">
+              {patient.addresses.map((address, index) => (
+                <li key={index}>
+                  {address.text}
+                  <span className="muted">{usageNote(address.use)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Detail>
+        <Detail term="Contact">{patient.telecom.length === 0 ? <None /> : <ContactPoints points={patient.telecom} />}</Detail>
+        {patient.contacts.length > 0 && (
+          <Detail term="Emergency contacts">
+            <ul className="plain-list">
+              {patient.contacts.map((contact, index) => (
+                <li key={index}>
+                  {contact.name ?? 'Unnamed contact'}
+                  {contact.relationship !== null && <span className="muted"> ({contact.relationship})</span>}
+                  {contact.telecom.length > 0 && <ContactPoints points={contact.telecom} />}
+                </li>
+              ))}
+            </ul>
           </Detail>
         )}
       </Details>
@@ -128,39 +157,42 @@ function Demographics({ patient }: { patient: PatientView }) {
   );
 }
 
-function ApiAccessCard({ base, patient, isAdmin, onChanged }: { base: string; patient: PatientView; isAdmin: boolean; onChanged: () => void }) {
+interface PatientChange {
+  patient: PatientDetail;
+  onChanged: (patient: PatientDetail) => void;
+}
+
+function ApiAccessCard({ patient, isAdmin, onChanged }: PatientChange & { isAdmin: boolean }) {
   const [credentials, setCredentials] = useState<PatientCredentials>();
   const [confirmReset, setConfirmReset] = useState(false);
-  // The opt-out answer carries the patient's access state as it now is.
-  const [access, setAccess] = useState(patient.access);
-  const optedOut = access.optedOut;
   const [confirmOptOut, setConfirmOptOut] = useState(false);
   const generate = useAction();
   const optOut = useAction();
-  const hasCredentials = credentials !== undefined || access.hasCredentials === true;
+  const { hasCredentials, username, optedOut } = patient.apiAccess;
 
   async function issue(): Promise<void> {
     setConfirmReset(false);
     const result = await generate.run(
-      () => api.post<PatientCredentials>(`${base}/api-credentials`, {}),
+      () => api.post<PatientCredentials>(`${patientPath(patient.id)}/api-credentials`, {}),
       () => (hasCredentials ? 'New credentials generated. The old password no longer works.' : 'API credentials generated.'),
     );
     if (result !== undefined) {
       setCredentials(result);
+      onChanged({ ...patient, apiAccess: { ...patient.apiAccess, hasCredentials: true, username: result.username } });
     }
   }
 
   async function setOptOut(value: boolean): Promise<void> {
     setConfirmOptOut(false);
     const result = await optOut.run(
-      () => api.put<unknown>(`${base}/api-access`, { optOut: value }),
+      () => setPatientOptOut(patient.id, value),
       () =>
         value
           ? 'Opted out: apps can no longer get this patient’s data, and the tokens they hold stop working.'
           : 'Opted back in: the patient can authorize apps again.',
     );
     if (result !== undefined) {
-      setAccess(toPatientView(result).access);
+      onChanged(result);
     }
   }
 
@@ -169,30 +201,9 @@ function ApiAccessCard({ base, patient, isAdmin, onChanged }: { base: string; pa
       <div className="card-section">
         <Details>
           <Detail term="API username">
-            {credentials !== undefined ? (
-              <code>{credentials.username}</code>
-            ) : present(access.username) ? (
-              <code>{access.username}</code>
-            ) : hasCredentials ? (
-              'Issued'
-            ) : (
-              <span className="muted">No credentials yet</span>
-            )}
+            {username !== null ? <code>{username}</code> : hasCredentials ? 'Issued' : <span className="muted">No credentials yet</span>}
           </Detail>
           <Detail term="Third-party access">{optedOut ? <Badge tone="danger">Opted out</Badge> : <Badge tone="success">Allowed</Badge>}</Detail>
-          {access.authorizedAppCount !== undefined && access.apps === undefined && (
-            <Detail term="Apps authorized">
-              {access.authorizedAppCount === 0 ? (
-                'None'
-              ) : isAdmin ? (
-                <>
-                  {plural(access.authorizedAppCount, 'app')} · <Link to={pages.apiClients.path}>review in API Clients</Link>
-                </>
-              ) : (
-                plural(access.authorizedAppCount, 'app')
-              )}
-            </Detail>
-          )}
         </Details>
         <ActionMessage state={generate.state} failure="Could not generate the credentials." />
         {credentials !== undefined && <CredentialsSlip patient={patient} credentials={credentials} />}
@@ -218,7 +229,7 @@ function ApiAccessCard({ base, patient, isAdmin, onChanged }: { base: string; pa
         />
         <ActionMessage state={optOut.state} failure="Could not change the opt-out." />
       </div>
-      <AuthorizedApps patient={{ ...patient, access }} onRevoked={onChanged} />
+      <AuthorizedApps patient={patient} isAdmin={isAdmin} onChanged={onChanged} />
       {confirmReset && (
         <ConfirmDialog title="Reset the API credentials?" confirmLabel="Reset credentials" danger onConfirm={() => void issue()} onCancel={() => setConfirmReset(false)}>
           <p>A new password is generated and the old one stops working. Apps the patient already authorized keep their access.</p>
@@ -240,7 +251,7 @@ function ApiAccessCard({ base, patient, isAdmin, onChanged }: { base: string; pa
 }
 
 /** The one-time display of the credentials, with copy and print. Only this block is printed. */
-function CredentialsSlip({ patient, credentials }: { patient: PatientView; credentials: PatientCredentials }) {
+function CredentialsSlip({ patient, credentials }: { patient: PatientDetail; credentials: PatientCredentials }) {
   return (
     <div className="credentials printable" aria-label="New API credentials">
       <p className="credentials-title">API credentials for {patient.name}</p>
@@ -260,80 +271,93 @@ function CredentialsSlip({ patient, credentials }: { patient: PatientView; crede
   );
 }
 
-function AuthorizedApps({ patient, onRevoked }: { patient: PatientView; onRevoked: () => void }) {
-  const apps = patient.access.apps;
-  const [revoking, setRevoking] = useState<{ clientId: string; name: string }>();
+/** The apps this patient authorized, each with what it was granted and a Revoke button. */
+function AuthorizedApps({ patient, isAdmin, onChanged }: PatientChange & { isAdmin: boolean }) {
+  const apps = patient.apiAccess.authorizedApps;
+  const [revoking, setRevoking] = useState<PatientAuthorizedApp>();
   const action = useAction();
-  if (apps === undefined) {
-    return null;
-  }
 
-  async function revoke(app: { clientId: string; name: string }): Promise<void> {
+  async function revoke(app: PatientAuthorizedApp): Promise<void> {
     setRevoking(undefined);
-    const done = await action.run(
-      () => api.post<unknown>(`/admin/api/clients/${encodeURIComponent(app.clientId)}/users/${encodeURIComponent(`patient:${patient.id}`)}/revoke`, {}),
-      () => `Revoked ${app.name}’s access to this patient.`,
+    const result = await action.run(
+      () => revokePatientApp(patient.id, app.clientId),
+      () => `Revoked ${app.clientName}’s access to this patient. Its tokens no longer work.`,
     );
-    if (done !== undefined) {
-      onRevoked();
+    if (result !== undefined) {
+      onChanged(result);
     }
   }
 
   return (
     <div className="card-section card-section-divided">
-      <h3 className="section-title">Apps this patient authorized</h3>
+      <h3 className="section-title" id="patient-apps-title">
+        Apps this patient authorized
+      </h3>
       <ActionMessage state={action.state} failure="Could not revoke the app." />
       {apps.length === 0 ? (
-        <EmptyState title="No apps yet." />
+        <EmptyState title="No apps hold this patient’s authorization." />
       ) : (
-        <ul className="row-list">
-          {apps.map((app) => {
-            const name = app.clientName ?? app.name ?? app.clientId;
-            return (
-              <li key={app.clientId} className="row-list-item">
+        <ul className="row-list" aria-labelledby="patient-apps-title">
+          {apps.map((app) => (
+            <li key={app.clientId} className="row-list-item">
+              <div className="plain-list">
                 <span>
-                  <Link to={subPath(pages.apiClients.path, app.clientId)}>{name}</Link>
-                  {app.authorizedAt !== undefined && <span className="muted"> · since {formatDateTime(app.authorizedAt)}</span>}
+                  {isAdmin ? <Link to={subPath(pages.apiClients.path, app.clientId)}>{app.clientName}</Link> : <strong>{app.clientName}</strong>}
+                  {!app.clientEnabled && (
+                    <>
+                      {' '}
+                      <Badge tone="warning">App disabled</Badge>
+                    </>
+                  )}
                 </span>
-                <button type="button" className="button button-small button-danger-outline" onClick={() => setRevoking({ clientId: app.clientId, name })}>
-                  Revoke
-                </button>
-              </li>
-            );
-          })}
+                <ul className="chips chips-small" aria-label={`Scopes granted to ${app.clientName}`}>
+                  {app.scopes.map((scope) => (
+                    <li key={scope} className="chip">
+                      {scope}
+                    </li>
+                  ))}
+                </ul>
+                <span className="muted">
+                  Authorized {formatDateTime(app.firstAuthorizedAt)}
+                  {app.lastAuthorizedAt !== app.firstAuthorizedAt && `, last ${formatDateTime(app.lastAuthorizedAt)}`} · {plural(app.activeTokens, 'active token')}
+                </span>
+              </div>
+              <button
+                type="button"
+                className="button button-small button-danger-outline"
+                aria-label={`Revoke ${app.clientName}`}
+                disabled={action.working}
+                onClick={() => setRevoking(app)}
+              >
+                Revoke
+              </button>
+            </li>
+          ))}
         </ul>
       )}
       {revoking !== undefined && (
-        <ConfirmDialog title={`Revoke ${revoking.name}?`} confirmLabel="Revoke" danger onConfirm={() => void revoke(revoking)} onCancel={() => setRevoking(undefined)}>
-          <p>The app loses access to this patient’s data at once; the patient may authorize it again later.</p>
+        <ConfirmDialog title={`Revoke ${revoking.clientName}?`} confirmLabel="Revoke" danger onConfirm={() => void revoke(revoking)} onCancel={() => setRevoking(undefined)}>
+          <p>The app loses access to this patient’s data at once and every token it holds stops working. The patient may authorize it again later.</p>
         </ConfirmDialog>
       )}
     </div>
   );
 }
 
-/** EHR launch: open an enabled EHR-launch app for this patient. */
-function LaunchCard({ patientId, isAdmin }: { patientId: string; isAdmin: boolean }) {
-  const [resource, reload] = useApiResource<unknown>('/admin/api/clients?status=enabled');
-  const clients = useMemo(
-    () =>
-      resource.status === 'ready'
-        ? itemsOf(resource.data)
-            .map(toApiClient)
-            .filter((client) => client.enabled && (client.profile === 'ehr-launch' || client.scopes.includes('launch')))
-        : [],
-    [resource],
-  );
+/** EHR launch: open an enabled EHR-launch app with this patient selected (clinicians and administrators). */
+function LaunchCard({ patient }: { patient: PatientDetail }) {
+  const [resource, reload] = useApiResource<LaunchClientList>(launchClientsPath);
+  const clients = resource.status === 'ready' ? resource.data.items : [];
   const [chosen, setChosen] = useState('');
   const [url, setUrl] = useState<string>();
   const launch = useAction();
-  const clientId = chosen !== '' ? chosen : (clients[0]?.clientId ?? '');
+  const clientId = clients.some((client) => client.clientId === chosen) ? chosen : (clients[0]?.clientId ?? '');
 
   async function start(): Promise<void> {
     // Open the window first, while the click still counts as the user's: browsers block later pop-ups.
     const opened = window.open('about:blank', '_blank');
     const result = await launch.run(
-      () => api.post<{ url: string }>('/admin/api/launch', { clientId, patientId }),
+      () => api.post<{ url: string }>('/admin/api/launch', { clientId, patientId: patient.id }),
       () => 'The app was opened in a new window for this patient.',
     );
     if (result === undefined) {
@@ -355,15 +379,12 @@ function LaunchCard({ patientId, isAdmin }: { patientId: string; isAdmin: boolea
     <Card title="Launch app" description="Open an EHR-launch app with this patient already selected.">
       <div className="card-section">
         {resource.status === 'loading' && <Loading label="Loading apps…" />}
-        {resource.status === 'error' &&
-          (resource.error.status === 403 && !isAdmin ? (
-            <p className="muted">In this version only administrators can see the list of apps to launch.</p>
-          ) : (
-            <LoadError what="the apps" error={resource.error} onRetry={reload} />
-          ))}
+        {resource.status === 'error' && <LoadError what="the apps" error={resource.error} onRetry={reload} />}
         {resource.status === 'ready' &&
           (clients.length === 0 ? (
-            <p className="muted">No enabled EHR-launch apps. An administrator enables them under Admin › System › API Clients.</p>
+            <EmptyState title="No enabled EHR-launch apps.">
+              <p>An administrator registers and enables them under Admin › System › API Clients.</p>
+            </EmptyState>
           ) : (
             <div className="form">
               <SelectField
@@ -379,8 +400,14 @@ function LaunchCard({ patientId, isAdmin }: { patientId: string; isAdmin: boolea
                   If no window opened, <a href={url} target="_blank" rel="noopener noreferrer">open the app here</a>.
                 </p>
               )}
+              {patient.apiAccess.optedOut && <p className="field-hint">This patient opted out of third-party API access, so apps cannot be launched for them.</p>}
               <div className="button-row">
-                <button type="button" className="button button-primary" disabled={launch.working || clientId === ''} onClick={() => void start()}>
+                <button
+                  type="button"
+                  className="button button-primary"
+                  disabled={launch.working || clientId === '' || patient.apiAccess.optedOut}
+                  onClick={() => void start()}
+                >
                   {launch.working ? 'Launching…' : 'Launch app'}
                 </button>
               </div>

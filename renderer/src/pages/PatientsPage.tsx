@@ -63,6 +63,7 @@ export function PatientsPage({ isAdmin }: { isAdmin: boolean }) {
                       {showGender && <th scope="col">Gender</th>}
                       <th scope="col">Patient id</th>
                       <th scope="col">API access</th>
+                      <th scope="col">Authorized apps</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -87,6 +88,7 @@ export function PatientsPage({ isAdmin }: { isAdmin: boolean }) {
                             <Badge tone="neutral">No credentials</Badge>
                           )}
                         </td>
+                        <td>{patient.access.authorizedAppCount ?? '—'}</td>
                       </tr>
                     ))}
                   </tbody>

@@ -1,6 +1,6 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AccessCache } from './access-cache.js';
-import type { UserKind } from './store/models.js';
+import type { RefreshTokenRow, UserKind } from './store/models.js';
 import type { ClientStore } from './store/client-store.js';
 import type { PatientAccessStore } from './store/misc-stores.js';
 import type { TokenStore } from './store/token-store.js';
@@ -38,6 +38,20 @@ export class Revocation {
     await this.tokens.revokeGrants({ id: grantId });
     this.cache.clear();
     await this.audit.record({ type: 'oauth.grant.revoke', outcome: 'success', ...by, clientId: grant?.clientId, patientId: grant?.patientId, detail: { grantId, reason } });
+  }
+
+  /**
+   * One refresh token by its identifier: it ends with its grant, so every refresh and access
+   * token issued under that grant stops too (RFC 7009 §2.1, DESIGN §10). False when the grant had already ended.
+   */
+  async revokeRefreshToken(token: RefreshTokenRow, by: Actor, via: string): Promise<boolean> {
+    const grant = await this.tokens.getGrant(token.grantId);
+    const changed = (await this.tokens.revokeGrants({ id: token.grantId })) > 0;
+    this.cache.clear();
+    if (changed) {
+      await this.audit.record({ type: 'oauth.refresh-token.revoke', outcome: 'success', ...by, clientId: token.clientId, patientId: grant?.patientId, detail: { refreshTokenId: token.id, grantId: token.grantId, via } });
+    }
+    return changed;
   }
 
   /** "Revoke User": that user's grants, refresh and access tokens for one client. */

@@ -4,7 +4,7 @@ import { checkAccessRecord } from './bearer.js';
 import type { Actor } from './revocation.js';
 import { tokenHash } from './secrets.js';
 import { oauthServices, type OAuthHost, type OAuthServices } from './services.js';
-import type { AccessTokenRow, GrantRow, UserKind } from './store/models.js';
+import type { AccessTokenRow, GrantRow, RefreshTokenRow, UserKind } from './store/models.js';
 import { subjectOf } from './subject.js';
 
 /** Token Tools run in the server and in the CLI: only keys, URLs and the stores are needed. */
@@ -36,6 +36,17 @@ export interface TokenInspection {
 
 function userOf(kind: UserKind, userId: string, username: string, patientId: string | null | undefined): TokenUser {
   return { userId: subjectOf(kind, userId), username, kind, ...(patientId ? { patientId } : {}) };
+}
+
+/** Who authorized a grant. */
+export function grantUser(grant: GrantRow): TokenUser {
+  return userOf(grant.userKind, grant.userId, grant.username, grant.patientId);
+}
+
+/** A rotated refresh token is spent, so it counts as revoked (Token Tools and the admin list agree). */
+export function refreshTokenStatus(row: RefreshTokenRow, grant: GrantRow | null, clientEnabled: boolean): TokenStatus {
+  if (row.revokedAt || row.usedAt || !grant || grant.revokedAt || !clientEnabled) return 'revoked';
+  return row.expiresAt.getTime() <= Date.now() ? 'expired' : 'active';
 }
 
 export async function tokenUser(services: OAuthServices, row: AccessTokenRow, grant?: GrantRow | null): Promise<TokenUser> {
@@ -95,15 +106,13 @@ export async function inspectToken(ctx: InspectionHost, token: string): Promise<
   if (!refresh) return invalid;
   const grant = await services.tokens.getGrant(refresh.grantId);
   const client = await services.clients.get(refresh.clientId);
-  const status: TokenStatus =
-    refresh.revokedAt || refresh.usedAt || !grant || grant.revokedAt || !client?.enabled ? 'revoked' : refresh.expiresAt.getTime() <= Date.now() ? 'expired' : 'active';
   return {
-    status,
+    status: refreshTokenStatus(refresh, grant, client?.enabled === true),
     tokenType: 'refresh_token',
     jti: null,
     clientId: refresh.clientId,
     clientName: client?.clientName ?? null,
-    user: grant ? userOf(grant.userKind, grant.userId, grant.username, grant.patientId) : null,
+    user: grant ? grantUser(grant) : null,
     scope: refresh.scope,
     ...(grant?.patientId ? { patient: grant.patientId } : {}),
     issuedAt: refresh.createdAt.toISOString(),

@@ -1,34 +1,27 @@
+import type { Patient } from '@medplum/fhirtypes';
 import type { Sequelize } from 'sequelize';
 import { FhirStore, resourceColumns } from '../fhir/storage/fhir-store.js';
 import { rawSql, sql } from '../fhir/storage/sql.js';
+import { displayName } from './patient-demographics.js';
 
 export interface PatientSummary {
   id: string;
   name: string;
   birthDate?: string;
+  gender?: string;
 }
 
 /** Patients for the picker, the admin patient list and the consent page's patient name. */
 export interface PatientDirectory {
   search(query: string, limit?: number): Promise<PatientSummary[]>;
   get(id: string): Promise<PatientSummary | null>;
+  /** The stored FHIR Patient itself, for the demographics page. */
+  resource(id: string): Promise<Patient | null>;
 }
 
-interface HumanName {
-  text?: string;
-  family?: string;
-  given?: string[];
-}
-
-export function displayName(resource: Record<string, unknown>): string {
-  const names = (resource.name as HumanName[] | undefined) ?? [];
-  const first = names[0];
-  if (!first) return 'Unnamed patient';
-  return first.text ?? [...(first.given ?? []), first.family ?? ''].join(' ').trim();
-}
-
-function summary(resource: Record<string, unknown>): PatientSummary {
-  return { id: String(resource.id), name: displayName(resource), ...(typeof resource.birthDate === 'string' ? { birthDate: resource.birthDate } : {}) };
+function summary(patient: Patient): PatientSummary {
+  // The same name the demographics page shows, so the list and the page agree.
+  return { id: String(patient.id), name: displayName(patient), ...(patient.birthDate ? { birthDate: patient.birthDate } : {}), ...(patient.gender ? { gender: patient.gender } : {}) };
 }
 
 /**
@@ -48,13 +41,18 @@ export class FhirPatientDirectory implements PatientDirectory {
     );
     const q = query.trim().toLowerCase();
     return rows
-      .map((row) => summary(row.resource))
+      .map((row) => summary(row.resource as Patient))
       .filter((p) => !q || p.name.toLowerCase().includes(q) || p.id.toLowerCase() === q)
       .slice(0, limit);
   }
 
   async get(id: string): Promise<PatientSummary | null> {
+    const patient = await this.resource(id);
+    return patient ? summary(patient) : null;
+  }
+
+  async resource(id: string): Promise<Patient | null> {
     const stored = await this.store.current('Patient', id);
-    return stored && !stored.deleted ? summary(stored.resource) : null;
+    return stored && !stored.deleted ? (stored.resource as Patient) : null;
   }
 }

@@ -9,6 +9,7 @@ import type { ClientRecord } from '../../oauth/store/client-store.js';
 import type { UserKind } from '../../oauth/store/models.js';
 import { accessTokenStatus, tokenUser } from '../../oauth/token-inspection.js';
 import { requireRole } from '../middleware.js';
+import { refreshTokenViews } from './tokens.js';
 
 export function clientView(client: ClientRecord) {
   return {
@@ -57,6 +58,7 @@ export async function clientTokens(services: OAuthServices, clientId: string) {
 
 const listQuery = z.object({ q: z.string().max(200).optional(), status: z.enum(['enabled', 'disabled', 'all']).optional() });
 const userIdRule = z.string().regex(/^(patient|staff):[^:]+$/, 'userId is kind:id, e.g. patient:123');
+const refreshTokenPage = z.object({ before: z.string().min(1).max(64).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 
 /** DESIGN §8 client routes (administrators only). */
 export function clientRoutes(ctx: AppContext): Router {
@@ -116,6 +118,21 @@ export function clientRoutes(ctx: AppContext): Router {
     const client = await load(req.params.clientId);
     const items = await clientTokens(services, client.clientId);
     res.json({ items, total: items.length });
+  });
+
+  // Rotation adds a token per refresh, so the list pages: `next` is the `before` of the following page.
+  router.get('/clients/:clientId/refresh-tokens', async (req, res) => {
+    const client = await load(req.params.clientId);
+    const { before, limit } = parseInput(refreshTokenPage, req.query);
+    const after = before === undefined ? undefined : await services.tokens.getRefreshTokenById(before);
+    if (after === null || (after && after.clientId !== client.clientId)) throw new HttpError(400, 'before: not a refresh token of this client');
+    const rows = await services.tokens.listRefreshTokens(client.clientId, { ...(after ? { before: after } : {}), limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    res.json({
+      items: await refreshTokenViews(services, page),
+      total: await services.tokens.countRefreshTokens(client.clientId),
+      next: rows.length > limit ? page.at(-1)!.id : null,
+    });
   });
 
   return router;

@@ -5,6 +5,7 @@ import { HttpError } from '../../http/errors.js';
 import { parseInput } from '../../http/validate.js';
 import { randomToken, tokenHash } from '../../oauth/secrets.js';
 import { oauthServices } from '../../oauth/services.js';
+import type { ClientRecord } from '../../oauth/store/client-store.js';
 import { requireRole } from '../middleware.js';
 
 const launchBody = z
@@ -17,20 +18,34 @@ const launchBody = z
 
 const launchLifetimeMs = 5 * 60_000;
 
+/** Registered for EHR launch: holds the `launch` scope and says where to send the launch. */
+function launchUriOf(client: ClientRecord): string | undefined {
+  return client.scope.split(' ').includes('launch') ? client.metadata.initiate_login_uri : undefined;
+}
+
 /**
  * EHR launch (DESIGN §10): a single-use, 5-minute launch context bound to the staff user who
- * creates it; answers the app's initiate_login_uri with `iss` and `launch`.
+ * creates it; answers the app's initiate_login_uri with `iss` and `launch`. Clinicians and
+ * administrators.
  */
 export function launchRoutes(ctx: AppContext): Router {
   const router = Router();
   const services = oauthServices(ctx);
-  router.post('/launch', requireRole('admin', 'clinician'), async (req, res) => {
+  router.use('/launch', requireRole('admin', 'clinician'));
+
+  // The apps a clinician may launch: names only, since clinicians may not see the client routes.
+  router.get('/launch/clients', async (_req, res) => {
+    const items = (await services.clients.list({ enabled: true })).filter((client) => launchUriOf(client) !== undefined).map((client) => ({ clientId: client.clientId, name: client.clientName }));
+    res.json({ items, total: items.length });
+  });
+
+  router.post('/launch', async (req, res) => {
     const { clientId, patientId, encounterId } = parseInput(launchBody, req.body);
     const client = await services.clients.get(clientId);
     if (!client) throw new HttpError(404, `no client ${clientId}`);
     if (!client.enabled) throw new HttpError(409, 'the client is disabled');
-    const loginUri = client.metadata.initiate_login_uri;
-    if (!loginUri || !client.scope.split(' ').includes('launch')) throw new HttpError(409, 'the client is not registered for EHR launch');
+    const loginUri = launchUriOf(client);
+    if (!loginUri) throw new HttpError(409, 'the client is not registered for EHR launch');
     if (!(await services.patientDirectory.get(patientId))) throw new HttpError(404, `no Patient/${patientId}`);
     if ((await services.patientAccess.get(patientId))?.optedOut) throw new HttpError(409, 'the patient opted out of third-party API access');
 

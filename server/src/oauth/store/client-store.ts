@@ -18,6 +18,7 @@ export interface ClientStore {
   get(clientId: string): Promise<ClientRecord | null>;
   list(filter: { q?: string; enabled?: boolean }): Promise<ClientRecord[]>;
   setEnabled(clientId: string, enabled: boolean): Promise<ClientRecord | null>;
+  countEnabled(): Promise<number>;
 }
 
 function toRecord(row: ClientRow): ClientRecord {
@@ -62,5 +63,9 @@ export class SequelizeClientStore implements ClientStore {
     if (!row) return null;
     await row.update({ enabled });
     return toRecord(row);
+  }
+
+  countEnabled(): Promise<number> {
+    return this.models.Client.count({ where: { enabled: true } });
   }
 }

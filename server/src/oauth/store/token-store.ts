@@ -37,11 +37,19 @@ export interface TokenStore {
   getAccessToken(jti: string): Promise<AccessTokenRow | null>;
   revokeAccessToken(jti: string): Promise<boolean>;
   listAccessTokens(clientId: string, limit?: number): Promise<AccessTokenRow[]>;
+  /** Access tokens that still work (neither revoked nor expired), counted per grant. */
+  countLiveAccessTokens(grantIds: string[]): Promise<Map<string, number>>;
 
   saveRefreshToken(row: { tokenHash: string; grantId: string; clientId: string; scope: string; expiresAt: Date }): Promise<void>;
   getRefreshToken(tokenHash: string): Promise<RefreshTokenRow | null>;
   /** Marks a refresh token used; false when it already was (a concurrent or repeated use). */
   markRefreshTokenUsed(tokenHash: string): Promise<boolean>;
+  getRefreshTokenById(id: string): Promise<RefreshTokenRow | null>;
+  /** One client's refresh tokens, newest first, after the token `before` (keyset paging). */
+  listRefreshTokens(clientId: string, page: { before?: RefreshTokenRow; limit: number }): Promise<RefreshTokenRow[]>;
+  countRefreshTokens(clientId: string): Promise<number>;
+  /** Access tokens neither revoked nor expired at `now`, across all clients. */
+  countActiveAccessTokens(now: Date): Promise<number>;
 }
 
 export class SequelizeTokenStore implements TokenStore {
@@ -95,6 +103,14 @@ export class SequelizeTokenStore implements TokenStore {
     return this.models.AccessToken.findAll({ where: { clientId }, order: [['issuedAt', 'DESC']], limit });
   }
 
+  async countLiveAccessTokens(grantIds: string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    if (grantIds.length === 0) return counts;
+    const rows = await this.models.AccessToken.findAll({ attributes: ['grantId'], where: { grantId: grantIds, revokedAt: null, expiresAt: { [Op.gt]: new Date() } } });
+    for (const row of rows) counts.set(row.grantId!, (counts.get(row.grantId!) ?? 0) + 1);
+    return counts;
+  }
+
   async saveRefreshToken(row: { tokenHash: string; grantId: string; clientId: string; scope: string; expiresAt: Date }): Promise<void> {
     await this.models.RefreshToken.create(row);
   }
@@ -106,5 +122,24 @@ export class SequelizeTokenStore implements TokenStore {
   async markRefreshTokenUsed(tokenHash: string): Promise<boolean> {
     const [count] = await this.models.RefreshToken.update({ usedAt: new Date() }, { where: { tokenHash, usedAt: null, revokedAt: null } });
     return count === 1;
+  }
+
+  getRefreshTokenById(id: string): Promise<RefreshTokenRow | null> {
+    return this.models.RefreshToken.findOne({ where: { id } });
+  }
+
+  listRefreshTokens(clientId: string, { before, limit }: { before?: RefreshTokenRow; limit: number }): Promise<RefreshTokenRow[]> {
+    const after = before
+      ? { [Op.or]: [{ createdAt: { [Op.lt]: before.createdAt } }, { createdAt: before.createdAt, id: { [Op.lt]: before.id } }] }
+      : {};
+    return this.models.RefreshToken.findAll({ where: { clientId, ...after }, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit });
+  }
+
+  countRefreshTokens(clientId: string): Promise<number> {
+    return this.models.RefreshToken.count({ where: { clientId } });
+  }
+
+  countActiveAccessTokens(now: Date): Promise<number> {
+    return this.models.AccessToken.count({ where: { revokedAt: null, expiresAt: { [Op.gt]: now } } });
   }
 }
