@@ -21,7 +21,7 @@ describe('admin GUI: Bulk Exports', () => {
     await stopGuiServer(running);
   });
 
-  it('lists a completed export with its client, level and file count', async () => {
+  it('lists a completed export with its client, level and file count, and shows the export settings', async () => {
     const server = running!.server;
     const client = await registerBackendClient(server, 'ES384', scope);
     await seed(server);
@@ -39,7 +39,42 @@ describe('admin GUI: Bulk Exports', () => {
     await row.waitFor();
     const cells = await row.getByRole('cell').allTextContents();
     expect(cells).toEqual([jobId, 'Bulk ES384', 'patient', 'Patient, Observation', expect.any(String), expect.any(String), 'completed', '2']);
+    const settings = page.getByRole('region', { name: 'Export settings' });
+    await expect.poll(() => settings.getByLabel('Resources per file').inputValue()).toBe('100000');
+    expect(await settings.getByLabel('Keep files for (hours)').inputValue()).toBe('24');
     await screenshot(page, 'bulk-exports-job.png');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('lets an administrator change the split size: bad values are refused beside the field, a good one is saved and kept after reload', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    await openAs(page, running!, '/bulk-exports');
+    const settings = page.getByRole('region', { name: 'Export settings' });
+    const perFile = settings.getByLabel('Resources per file');
+    const save = settings.getByRole('button', { name: 'Save export settings' });
+    await perFile.waitFor();
+    await expect.poll(() => perFile.inputValue()).not.toBe('');
+    await expect.poll(() => settings.textContent()).toContain('New values apply to exports started afterwards');
+
+    await perFile.fill('0');
+    await save.click();
+    await settings.getByText('At least 1.').waitFor();
+    expect(await perFile.getAttribute('aria-invalid')).toBe('true');
+    expect(running!.server.context.settings.get().bulkExportResourcesPerFile).toBe(100_000);
+
+    await perFile.fill('250');
+    await save.click();
+    await settings.getByText('Export settings saved. Exports started from now on use them.').waitFor();
+    expect(await perFile.getAttribute('aria-invalid')).toBeNull();
+    expect(running!.server.context.settings.get().bulkExportResourcesPerFile).toBe(250);
+    await screenshot(page, 'bulk-exports-settings-saved.png');
+
+    await page.reload();
+    await expect.poll(() => page.getByRole('region', { name: 'Export settings' }).getByLabel('Resources per file').inputValue()).toBe('250');
+    expect(await page.getByRole('region', { name: 'Export settings' }).getByLabel('Keep files for (hours)').inputValue()).toBe('24');
     expect(problems).toEqual([]);
     await context.close();
   });

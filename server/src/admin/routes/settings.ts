@@ -17,6 +17,9 @@ const settingsChange = z
     practiceName: z.string().trim().min(1).max(200),
     refreshTokenLifetimeDays: z.number().int().min(91).max(3650),
     apiEnabled: z.boolean(),
+    // Bulk Data export: read by each export when it starts, so a change applies to later exports.
+    bulkExportResourcesPerFile: z.number().int().min(1).max(10_000_000),
+    bulkExportRetentionHours: z.number().int().min(1).max(8760),
   })
   .partial()
   .strict();
@@ -36,6 +39,8 @@ export function settingsView(ctx: AppContext) {
     accessTokenLifetimeSeconds: settings.accessTokenLifetimeSeconds,
     refreshTokenLifetimeDays: settings.refreshTokenLifetimeDays,
     apiEnabled: settings.apiEnabled,
+    bulkExportResourcesPerFile: settings.bulkExportResourcesPerFile,
+    bulkExportRetentionHours: settings.bulkExportRetentionHours,
     tls: tlsView(ctx),
   };
 }
