@@ -3,9 +3,7 @@ import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, type GenerateResult } from '../../bench/generator/index.js';
-import { issueAccessToken } from '../../server/src/oauth/access-token.js';
-import { oauthServices } from '../../server/src/oauth/services.js';
-import type { ClientRecord } from '../../server/src/oauth/store/client-store.js';
+import { bearerHeader } from '../helpers/bearer.js';
 import { removeDir, request, startTestServer, tempDataDir } from '../helpers/server.js';
 
 // `inpracsys import` as an administrator runs it: the built command, validating NDJSON chunks on
@@ -48,11 +46,7 @@ describe('inpracsys import', () => {
   it('stored what it reported, searchable', async () => {
     const server = await startTestServer(path.join(dir, 'data'));
     try {
-      const services = oauthServices(server.context);
-      const scope = 'system/Observation.rs system/Patient.rs';
-      await services.clients.create({ clientId: 'import-check', clientName: 'Import check', secretHash: null, tokenEndpointAuthMethod: 'private_key_jwt', metadata: { client_name: 'Import check' } as ClientRecord['metadata'], scope, profile: 'backend-service', enabled: true });
-      const { accessToken } = await issueAccessToken(server.context, services, { clientId: 'import-check', grantId: null, userKind: 'system', userId: 'import-check', scope, patientId: null, lifetimeSeconds: 300 });
-      const headers = { authorization: `Bearer ${accessToken}` };
+      const headers = await bearerHeader(server, 'system/Observation.rs system/Patient.rs');
       const count = async (query: string) => (await request(server, `/fhir/r4/${query}`, { headers })).json<{ total: number }>().total;
       expect(await count('Observation?_summary=count')).toBe(generated.counts.Observation! + 1);
       expect(await count('Patient?_summary=count')).toBe(4);

@@ -5,11 +5,9 @@ import https from 'node:https';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearInstalledConformanceResources } from '../../server/src/fhir/ig/profiles.js';
-import { issueAccessToken } from '../../server/src/oauth/access-token.js';
-import { oauthServices } from '../../server/src/oauth/services.js';
-import type { ClientRecord } from '../../server/src/oauth/store/client-store.js';
 import type { RunningServer } from '../../server/src/server.js';
 import { AdminSession, removeDir, request, startTestServer, tempDataDir, type HttpResult } from '../helpers/server.js';
+import { bearerHeader } from '../helpers/bearer.js';
 import { packUsCore, requireUsCoreData, usCoreExample } from '../helpers/us-core-package.js';
 
 interface InstalledPackage {
@@ -53,22 +51,7 @@ function upload(session: AdminSession, body: Buffer, contentType = 'application/
 }
 
 async function bearer(): Promise<Record<string, string>> {
-  const ctx = server.context;
-  const services = oauthServices(ctx);
-  const clientId = `ig-admin-test-${Math.random().toString(36).slice(2)}`;
-  const scope = 'system/Patient.cruds';
-  await services.clients.create({
-    clientId,
-    clientName: 'IG admin test',
-    secretHash: null,
-    tokenEndpointAuthMethod: 'private_key_jwt',
-    metadata: { client_name: 'IG admin test' } as ClientRecord['metadata'],
-    scope,
-    profile: 'backend-service',
-    enabled: true,
-  });
-  const issued = await issueAccessToken(ctx, services, { clientId, grantId: null, userKind: 'system', userId: clientId, scope, patientId: null, lifetimeSeconds: 300 });
-  return { authorization: `Bearer ${issued.accessToken}`, 'content-type': 'application/fhir+json' };
+  return { ...(await bearerHeader(server, 'system/Patient.cruds')), 'content-type': 'application/fhir+json' };
 }
 
 /** The US Core Patient example (it names the us-core-patient profile) without its gender, which US Core requires. */

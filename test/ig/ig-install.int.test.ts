@@ -8,11 +8,9 @@ import type { CliIo } from '../../server/src/cli/io.js';
 import { runCli } from '../../server/src/cli.js';
 import { installConformanceResources, type InstallReport } from '../../server/src/fhir/ig/install.js';
 import { clearInstalledConformanceResources, installedProfile } from '../../server/src/fhir/ig/profiles.js';
-import { issueAccessToken } from '../../server/src/oauth/access-token.js';
-import { oauthServices } from '../../server/src/oauth/services.js';
-import type { ClientRecord } from '../../server/src/oauth/store/client-store.js';
 import type { RunningServer } from '../../server/src/server.js';
 import { removeDir, request, startTestServer, tempDataDir } from '../helpers/server.js';
+import { bearerHeader } from '../helpers/bearer.js';
 
 // `inpracsys ig install` with the real US Core 7.0.0 package (differential-only profiles), then
 // profile validation through the live FHIR API. The data is required: a missing folder fails.
@@ -31,22 +29,7 @@ async function example(file: string): Promise<Record<string, unknown>> {
 }
 
 async function bearer(): Promise<Record<string, string>> {
-  const ctx = server.context;
-  const services = oauthServices(ctx);
-  const clientId = `ig-test-${Math.random().toString(36).slice(2)}`;
-  const scope = 'system/Patient.cruds system/Observation.cruds';
-  await services.clients.create({
-    clientId,
-    clientName: 'IG test',
-    secretHash: null,
-    tokenEndpointAuthMethod: 'private_key_jwt',
-    metadata: { client_name: 'IG test' } as ClientRecord['metadata'],
-    scope,
-    profile: 'backend-service',
-    enabled: true,
-  });
-  const issued = await issueAccessToken(ctx, services, { clientId, grantId: null, userKind: 'system', userId: clientId, scope, patientId: null, lifetimeSeconds: 300 });
-  return { authorization: `Bearer ${issued.accessToken}`, 'content-type': 'application/fhir+json' };
+  return { ...(await bearerHeader(server, 'system/Patient.cruds system/Observation.cruds')), 'content-type': 'application/fhir+json' };
 }
 
 async function put(resource: Record<string, unknown>) {

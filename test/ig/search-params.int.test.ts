@@ -5,10 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../server/src/cli/io.js';
 import { runCli } from '../../server/src/cli.js';
 import { clearInstalledConformanceResources } from '../../server/src/fhir/ig/profiles.js';
-import { issueAccessToken } from '../../server/src/oauth/access-token.js';
-import { oauthServices } from '../../server/src/oauth/services.js';
-import type { ClientRecord } from '../../server/src/oauth/store/client-store.js';
 import type { RunningServer } from '../../server/src/server.js';
+import { bearerHeader } from '../helpers/bearer.js';
 import { removeDir, request, startTestServer, tempDataDir } from '../helpers/server.js';
 
 // US Core SearchParameters whose codes R4 lacks (race, ethnicity, …) become searchable once the
@@ -40,12 +38,7 @@ let dir: string;
 let server: RunningServer;
 
 async function headers(): Promise<Record<string, string>> {
-  const services = oauthServices(server.context);
-  const clientId = `sp-test-${Math.random().toString(36).slice(2)}`;
-  const scope = 'system/Patient.cruds';
-  await services.clients.create({ clientId, clientName: 'SP test', secretHash: null, tokenEndpointAuthMethod: 'private_key_jwt', metadata: { client_name: 'SP test' } as ClientRecord['metadata'], scope, profile: 'backend-service', enabled: true });
-  const issued = await issueAccessToken(server.context, services, { clientId, grantId: null, userKind: 'system', userId: clientId, scope, patientId: null, lifetimeSeconds: 300 });
-  return { authorization: `Bearer ${issued.accessToken}`, 'content-type': 'application/fhir+json', prefer: 'handling=strict' };
+  return { ...(await bearerHeader(server, 'system/Patient.cruds')), 'content-type': 'application/fhir+json', prefer: 'handling=strict' };
 }
 
 async function searchIds(query: string): Promise<{ status: number; ids: string[] }> {

@@ -1,9 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearerHeader } from '../../../../test/helpers/bearer.js';
 import { removeDir, request, startTestServer, tempDataDir } from '../../../../test/helpers/server.js';
-import { issueAccessToken } from '../../oauth/access-token.js';
-import { oauthServices } from '../../oauth/services.js';
-import type { ClientRecord } from '../../oauth/store/client-store.js';
 import { authenticateBearer } from '../../oauth/bearer.js';
 import type { RunningServer } from '../../server.js';
 import { serverFhirService } from '../api.js';
@@ -14,13 +12,6 @@ let dir: string;
 let server: RunningServer;
 let system: Record<string, string>;
 
-async function token(clientId: string, scope: string, patientId: string | null): Promise<Record<string, string>> {
-  const services = oauthServices(server.context);
-  await services.clients.create({ clientId, clientName: clientId, secretHash: null, tokenEndpointAuthMethod: 'private_key_jwt', metadata: { client_name: clientId } as ClientRecord['metadata'], scope, profile: 'backend-service', enabled: true });
-  const { accessToken } = await issueAccessToken(server.context, services, { clientId, grantId: null, userKind: patientId ? 'patient' : 'system', userId: patientId ?? clientId, scope, patientId, lifetimeSeconds: 300 });
-  return { authorization: `Bearer ${accessToken}` };
-}
-
 /** Everything but the per-response connection headers. */
 function comparable(headers: Record<string, string | string[] | undefined>) {
   const { date: _date, connection: _connection, 'keep-alive': _keepAlive, ...rest } = headers;
@@ -30,7 +21,7 @@ function comparable(headers: Record<string, string | string[] | undefined>) {
 beforeAll(async () => {
   dir = await tempDataDir();
   server = await startTestServer(dir);
-  system = await token('fast-system', 'system/Patient.cruds system/Observation.cruds', null);
+  system = await bearerHeader(server, 'system/Patient.cruds system/Observation.cruds');
   for (const id of ['fast-a', 'fast-b']) {
     const res = await request(server, `/fhir/r4/Patient/${id}`, { method: 'PUT', headers: { ...system, 'content-type': 'application/fhir+json' }, body: { resourceType: 'Patient', id, name: [{ family: 'Fästreader' }] } });
     expect(res.status).toBe(201);
@@ -75,7 +66,7 @@ describe('read by id', () => {
     expect(none.status).toBe(401);
     expect(none.headers['www-authenticate']).toMatch(/^Bearer/);
     expect((await request(server, '/fhir/r4/Patient/fast-a', { headers: { authorization: 'Bearer not.a.token' } })).status).toBe(401);
-    const patientA = await token('fast-patient', 'patient/Patient.rs', 'fast-a');
+    const patientA = await bearerHeader(server, 'patient/Patient.rs', 'fast-a');
     expect((await request(server, '/fhir/r4/Patient/fast-a', { headers: patientA })).status).toBe(200);
     const other = await request(server, '/fhir/r4/Patient/fast-b', { headers: patientA });
     expect(other.status).toBe(404);
