@@ -5,6 +5,15 @@ import type { IndexedParamType } from './registry.js';
 export interface CompositeComponentDef {
   type: IndexedParamType;
   expression: string;
+  /** The FHIR types the component's expression narrows to (`value.as(Quantity)`): the evaluator does not filter `as` on a choice element, so extraction does. */
+  valueTypes?: string[];
+}
+
+/** `X as T`, `X.as(T)`, `X.ofType(T)`: the types an expression narrows its values to. */
+function narrowedTypes(expression: string | undefined): string[] | undefined {
+  const types = [...(expression ?? '').matchAll(/(?:\bas\s+|\.as\(|\.ofType\()([A-Za-z]+)/g)].map((match) => match[1]!);
+  // FHIRPath spells system types in capitals (`DateTime`); typed values carry FHIR's (`dateTime`)
+  return types.length ? [...new Set(types.map((type) => type.toLowerCase()))] : undefined;
 }
 
 /**
@@ -38,7 +47,8 @@ export function compositeParams(resourceType: string): ReadonlyMap<string, Compo
     for (const component of sp.component) {
       const type = byUrl.get(component.definition ?? '')?.type;
       if (!type || !componentTypes.has(type) || !component.expression) break;
-      components.push({ type: type as IndexedParamType, expression: component.expression });
+      const valueTypes = narrowedTypes(component.expression);
+      components.push({ type: type as IndexedParamType, expression: component.expression, ...(valueTypes ? { valueTypes } : {}) });
     }
     if (components.length === sp.component.length) composites.set(code, { code, url: sp.url, expression: sp.expression, components });
   }

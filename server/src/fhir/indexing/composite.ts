@@ -2,7 +2,7 @@ import { evalFhirPathTyped, parseFhirPath, toTypedValue, type FhirPathAtom, type
 import { compositeParams } from '../definitions/composite-params.js';
 import type { SearchParamDef } from '../definitions/registry.js';
 import { compositeComponentParam } from './derived-params.js';
-import type { IndexRows } from './rows.js';
+import { emptyIndexRows, indexTables, type IndexRows } from './rows.js';
 import { addIndexValue } from './values.js';
 
 const parsed = new Map<string, FhirPathAtom>();
@@ -49,8 +49,7 @@ class Evaluations {
  * Index rows of the composite parameters: each element the composite's expression selects gets
  * its components' rows under `<code>#<component>#<element>`, so a search can require every
  * component to match within the same element. The whole expression is evaluated (not narrowed
- * to the type), because `Observation | Observation.component` must yield both. An element where
- * a component has no value can never match and gets no rows.
+ * to the type), because `Observation | Observation.component` must yield both.
  */
 export function addCompositeRows(resource: { resourceType: string }, rows: IndexRows, isResourceType: (name: string) => boolean): void {
   const composites = compositeParams(resource.resourceType);
@@ -60,18 +59,18 @@ export function addCompositeRows(resource: { resourceType: string }, rows: Index
   for (const composite of composites.values()) {
     const elements = evaluations.of(root, composite.expression);
     elements.forEach((element, elementIndex) => {
-      const values = composite.components.map((component) => evaluations.of(element, component.expression));
-      if (values.some((list) => !list.length)) return;
-      composite.components.forEach((component, componentIndex) => {
-        const param: SearchParamDef = {
-          code: compositeComponentParam(composite.code, componentIndex, elementIndex),
-          type: component.type,
-          expression: component.expression,
-          url: composite.url,
-          targets: [],
-        };
-        for (const typed of values[componentIndex] ?? []) addIndexValue(rows, param, typed, isResourceType);
+      // each component's rows first, of the types its parameter takes (`value` must be a string for
+      // code-value-string): an element where one has none can never match, so it gets no rows
+      const parts = composite.components.map((component, componentIndex) => {
+        const param: SearchParamDef = { code: compositeComponentParam(composite.code, componentIndex, elementIndex), type: component.type, expression: component.expression, url: composite.url, targets: [] };
+        const part = emptyIndexRows();
+        for (const typed of evaluations.of(element, component.expression)) {
+          if (!component.valueTypes || component.valueTypes.includes(typed.type.toLowerCase())) addIndexValue(part, param, typed, isResourceType);
+        }
+        return part;
       });
+      if (parts.some((part) => indexTables.every((table) => part[table].length === 0))) return;
+      for (const part of parts) for (const table of indexTables) (rows[table] as unknown[]).push(...part[table]);
     });
   }
 }

@@ -42,6 +42,14 @@ describe('addDerivedIndexRows', () => {
     ]);
   });
 
+  it('gives an element rows only for the composites whose value type it has', () => {
+    const glucose = { resourceType: 'Observation', status: 'final', code: { coding: [{ system: loinc, code: '2339-0' }] }, valueQuantity: { value: 95, unit: 'mg/dL' }, effectiveDateTime: '2024-01-01' };
+    const params = new Set([...derivedRows(glucose).token, ...derivedRows(glucose).quantity, ...derivedRows(glucose).string, ...derivedRows(glucose).date].map((row) => row.param.split('#')[0]));
+    expect([...params].sort()).toEqual(['code-value-quantity', 'combo-code-value-quantity']);
+    const smoker = { resourceType: 'Observation', status: 'final', code: { coding: [{ system: loinc, code: '72166-2' }] }, valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '8517006' }] } };
+    expect([...new Set(derivedRows(smoker).token.map((row) => row.param.split('#')[0]))].sort()).toEqual(['code-value-concept', 'combo-code-value-concept']);
+  });
+
   it('indexes the identifier of a Reference under <param>:identifier', () => {
     const rows = derivedRows({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { identifier: { system: 'urn:mrn', value: '42' } } } as never);
     expect(rows.token).toContainEqual({ param: 'subject:identifier', system: 'urn:mrn', code: '42', text: null });

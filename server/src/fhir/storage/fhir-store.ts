@@ -316,7 +316,6 @@ export class FhirStore {
 
   /** Replaces the search index and compartment rows of a resource (none for a deleted one); inserts are deferred to the flush. */
   async replaceIndex(resourceType: string, id: string, index: ExtractedIndex | undefined, hadIndex: boolean, transaction: Transaction): Promise<void> {
-    const owner = { resource_type: resourceType, resource_id: id };
     if (hadIndex) {
       // the resource's earlier rows, including ones written earlier in this transaction
       await this.flush(transaction);
@@ -324,8 +323,9 @@ export class FhirStore {
       await this.run(sql`DELETE FROM fhir_compartments WHERE resource_type = ${resourceType} AND resource_id = ${id}`, transaction);
     }
     if (!index) return;
-    for (const table of indexTables) this.defer(transaction, `fhir_idx_${table}`, index.rows[table].map((row) => ({ ...owner, ...row })));
-    this.defer(transaction, 'fhir_compartments', index.patients.map((patient_id) => ({ ...owner, patient_id })));
+    // Object.assign onto a literal: V8 spreads two objects (`{ ...owner, ...row }`) some fifty times slower
+    for (const table of indexTables) this.defer(transaction, `fhir_idx_${table}`, index.rows[table].map((row) => Object.assign({ resource_type: resourceType, resource_id: id }, row)));
+    this.defer(transaction, 'fhir_compartments', index.patients.map((patient_id) => ({ resource_type: resourceType, resource_id: id, patient_id })));
   }
 
   /** Re-indexes stored resources of one type (after new SearchParameters were installed): one DELETE per table for the lot. */
