@@ -16,10 +16,13 @@ export interface PackageContents {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** What a package may unpack to (US Core 7 is about 15 MB): an archive that inflates beyond it is refused before it fills the disk. */
+export const maxUnpackedBytes = 512 * 2 ** 20;
+
 /** Reads a FHIR NPM package (.tgz) or a folder (searched recursively) of conformance resources. */
-export async function readConformancePackage(source: string): Promise<PackageContents> {
+export async function readConformancePackage(source: string, limit = maxUnpackedBytes): Promise<PackageContents> {
   const info = await stat(source);
-  const files = info.isDirectory() ? await readFolder(source) : await readTarGz(source);
+  const files = info.isDirectory() ? await readFolder(source) : await readTarGz(source, limit);
   const contents: PackageContents = { resources: [], skipped: 0 };
   for (const [name, text] of files) {
     const base = path.posix.basename(name);
@@ -53,11 +56,21 @@ async function readFolder(dir: string): Promise<[string, string][]> {
   return out.sort(([a], [b]) => a.localeCompare(b));
 }
 
-/** A FHIR NPM package is an `npm pack` archive: unpacked into a temporary folder and read from there. */
-async function readTarGz(file: string): Promise<[string, string][]> {
+/** A FHIR NPM package is an `npm pack` archive: its JSON files unpacked into a temporary folder and read from there. */
+async function readTarGz(file: string, limit: number): Promise<[string, string][]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'inpracsys-ig-'));
   try {
-    await extract({ file, cwd: dir, strict: true });
+    let unpacked = 0;
+    await extract({
+      file,
+      cwd: dir,
+      strict: true,
+      filter: (name, entry) => {
+        unpacked += 'size' in entry && typeof entry.size === 'number' ? entry.size : 0;
+        return unpacked <= limit && name.endsWith('.json');
+      },
+    });
+    if (unpacked > limit) throw new Error(`the package unpacks to more than ${Math.round(limit / 2 ** 20)} MB`);
     return await readFolder(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
