@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { fhirRegistry } from '../definitions/registry.js';
-import { addDerivedIndexRows } from './derived-rows.js';
-import { emptyIndexRows } from './rows.js';
+import { extractIndex } from './extract.js';
+import { indexTables, type IndexRows } from './rows.js';
 
 const registry = fhirRegistry();
 const loinc = 'http://loinc.org';
 
-function derivedRows(resource: { resourceType: string }) {
-  const rows = emptyIndexRows();
-  addDerivedIndexRows(registry, resource, rows);
+/** The rows extractIndex adds beyond each parameter's own values: composite elements (`#`) and reference identifiers. */
+function derivedRows(resource: { resourceType: string }): IndexRows {
+  const { rows } = extractIndex(registry, resource);
+  for (const table of indexTables) (rows[table] as { param: string }[]) = rows[table].filter((row) => row.param.includes('#') || row.param.endsWith(':identifier'));
   return rows;
 }
 
-describe('addDerivedIndexRows', () => {
+describe('derived index rows', () => {
   const bloodPressure = {
     resourceType: 'Observation',
     status: 'final',

@@ -1,8 +1,9 @@
 import { evalFhirPathTyped, getParsedExpressionForResourceType, toTypedValue, type FhirPathAtom } from '@medplum/core';
 import type { FhirRegistry, SearchParamDef } from '../definitions/registry.js';
-import { addDerivedIndexRows } from './derived-rows.js';
+import { addCompositeRows } from './composite.js';
 import { expressionRoots, hasElement } from './expression-roots.js';
 import { emptyIndexRows, indexTables, type IndexRows } from './rows.js';
+import { addReferenceIdentifier } from './reference-identifier.js';
 import { addIndexValue } from './values.js';
 
 export interface ExtractedIndex {
@@ -49,7 +50,8 @@ function dedupe<T>(rows: T[]): T[] {
 /**
  * Evaluates every SearchParameter of the resource's type (its FHIRPath expression) and turns the
  * results into index rows; generic for every resource type. A parameter whose expression fails
- * on this resource is left out rather than failing the write.
+ * on this resource is left out rather than failing the write. References also index their
+ * logical identifier (`:identifier`), and composite parameters their per-element rows.
  */
 export function extractIndex(registry: FhirRegistry, resource: IndexableResource): ExtractedIndex {
   const rows = emptyIndexRows();
@@ -64,9 +66,12 @@ export function extractIndex(registry: FhirRegistry, resource: IndexableResource
     } catch {
       continue;
     }
-    for (const typed of values) addIndexValue(rows, def, typed, isResourceType);
+    for (const typed of values) {
+      addIndexValue(rows, def, typed, isResourceType);
+      if (def.type === 'reference') addReferenceIdentifier(rows, def, typed);
+    }
   }
-  addDerivedIndexRows(registry, resource, rows);
+  addCompositeRows(resource, rows, isResourceType);
   for (const table of indexTables) (rows[table] as unknown[]) = dedupe(rows[table] as unknown[]);
 
   const compartmentParams = new Set(registry.compartmentParams(resource.resourceType));
