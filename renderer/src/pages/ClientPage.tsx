@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { itemsOf, profileLabel, toAccessToken, toApiClient, toApiUser, toRefreshToken, toRefreshTokenPage, tokenUserLabel } from '../api/clients';
 import { ApiError, api } from '../api/client';
 import type { AccessTokenInfo, ApiClient, AuthenticatedApiUser, RefreshTokenInfo } from '../api/types';
@@ -330,57 +330,13 @@ function TokensCard({ base }: { base: string }) {
         (tokens.length === 0 ? (
           <EmptyState title="No access tokens issued to this app." />
         ) : (
-          <div className="table-wrap">
-            <table className="table table-compact" aria-label="Access tokens">
-              <thead>
-                <tr>
-                  <th scope="col">Identifier</th>
-                  <th scope="col">User</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Issued</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {tokens.map((token) => {
-                  const status = revoked.has(token.jti) ? 'revoked' : token.status;
-                  return (
-                    <tr key={token.jti}>
-                      <td className="cell-id">
-                        <code title={token.jti}>{token.jti}</code>
-                      </td>
-                      <td className="cell-nowrap">{tokenUserLabel(token.user)}</td>
-                      <td className="cell-scopes">
-                        <code>{token.scope}</code>
-                      </td>
-                      <td className="cell-date">{token.issuedAt === '' ? '—' : formatDateTime(token.issuedAt)}</td>
-                      <td className="cell-date">{token.expiresAt === '' ? '—' : formatDateTime(token.expiresAt)}</td>
-                      <td>
-                        <Badge tone={statusTones[status] ?? 'neutral'}>{capitalise(status)}</Badge>
-                      </td>
-                      <td className="cell-actions">
-                        {status === 'active' && (
-                          <button
-                            type="button"
-                            className="button button-small button-danger-outline"
-                            aria-label={`Revoke token ${token.jti}`}
-                            disabled={action.working}
-                            onClick={() => setRevoking(token)}
-                          >
-                            Revoke
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <TokenTable
+            label="Access tokens"
+            noun="token"
+            rows={tokens.map((token) => ({ ...token, id: token.jti, status: revoked.has(token.jti) ? 'revoked' : token.status }))}
+            working={action.working}
+            onRevoke={setRevoking}
+          />
         ))}
       {revoking !== undefined && (
         <ConfirmDialog
@@ -397,6 +353,79 @@ function TokensCard({ base }: { base: string }) {
         </ConfirmDialog>
       )}
     </Card>
+  );
+}
+
+/** One row of an access- or refresh-token table. */
+interface TokenRow {
+  id: string;
+  user: AccessTokenInfo['user'];
+  scope: string;
+  issuedAt: string;
+  expiresAt: string;
+  status: string;
+  /** Instead of the status badge. */
+  badge?: ReactNode | undefined;
+}
+
+interface TokenTableProps<T extends TokenRow> {
+  label: string;
+  /** What one row is, for the Revoke button's accessible name. */
+  noun: string;
+  rows: T[];
+  working: boolean;
+  onRevoke: (row: T) => void;
+}
+
+/** Identifier, user, scopes, issued, expires, status, and Revoke for an active token. */
+function TokenTable<T extends TokenRow>({ label, noun, rows, working, onRevoke }: TokenTableProps<T>) {
+  return (
+    <div className="table-wrap">
+      <table className="table table-compact" aria-label={label}>
+        <thead>
+          <tr>
+            <th scope="col">Identifier</th>
+            <th scope="col">User</th>
+            <th scope="col">Scopes</th>
+            <th scope="col">Issued</th>
+            <th scope="col">Expires</th>
+            <th scope="col">Status</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.id}>
+              <td className="cell-id">
+                <code title={row.id}>{row.id}</code>
+              </td>
+              <td className="cell-nowrap">{tokenUserLabel(row.user)}</td>
+              <td className="cell-scopes">
+                <code>{row.scope}</code>
+              </td>
+              <td className="cell-date">{row.issuedAt === '' ? '—' : formatDateTime(row.issuedAt)}</td>
+              <td className="cell-date">{row.expiresAt === '' ? '—' : formatDateTime(row.expiresAt)}</td>
+              <td>{row.badge ?? <Badge tone={statusTones[row.status] ?? 'neutral'}>{capitalise(row.status)}</Badge>}</td>
+              <td className="cell-actions">
+                {row.status === 'active' && (
+                  <button
+                    type="button"
+                    className="button button-small button-danger-outline"
+                    aria-label={`Revoke ${noun} ${row.id}`}
+                    disabled={working}
+                    onClick={() => onRevoke(row)}
+                  >
+                    Revoke
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -456,55 +485,17 @@ function RefreshTokensCard({ base, onRevoked }: { base: string; onRevoked: () =>
           </EmptyState>
         ) : (
           <>
-            <div className="table-wrap">
-              <table className="table table-compact" aria-label="Refresh tokens">
-                <thead>
-                  <tr>
-                    <th scope="col">Identifier</th>
-                    <th scope="col">User</th>
-                    <th scope="col">Scopes</th>
-                    <th scope="col">Issued</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {tokens.map((token) => (
-                    <tr key={token.id}>
-                      <td className="cell-id">
-                        <code title={token.id}>{token.id}</code>
-                      </td>
-                      <td className="cell-nowrap">{tokenUserLabel(token.user)}</td>
-                      <td className="cell-scopes">
-                        <code>{token.scope}</code>
-                      </td>
-                      <td className="cell-date">{token.issuedAt === '' ? '—' : formatDateTime(token.issuedAt)}</td>
-                      <td className="cell-date">{token.expiresAt === '' ? '—' : formatDateTime(token.expiresAt)}</td>
-                      <td>
-                        {/* A rotated token was exchanged for a newer one: spent, not taken away. */}
-                        {token.rotated ? <Badge tone="neutral">Rotated</Badge> : <Badge tone={statusTones[token.status] ?? 'neutral'}>{capitalise(token.status)}</Badge>}
-                      </td>
-                      <td className="cell-actions">
-                        {token.status === 'active' && (
-                          <button
-                            type="button"
-                            className="button button-small button-danger-outline"
-                            aria-label={`Revoke refresh token ${token.id}`}
-                            disabled={action.working}
-                            onClick={() => setRevoking(token)}
-                          >
-                            Revoke
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <TokenTable
+              label="Refresh tokens"
+              noun="refresh token"
+              rows={tokens.map((token) => ({
+                ...token,
+                // a rotated token was exchanged for a newer one: spent, not taken away
+                badge: token.rotated ? <Badge tone="neutral">Rotated</Badge> : undefined,
+              }))}
+              working={action.working}
+              onRevoke={setRevoking}
+            />
             {older?.state instanceof ApiError && (
               <Alert tone="error" title="Could not load more refresh tokens.">
                 {older.state.message}
