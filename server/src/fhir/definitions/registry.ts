@@ -15,7 +15,12 @@ export interface SearchParamDef {
   url: string;
   /** Resource types a reference parameter may point at. */
   targets: string[];
+  /** `_id` and `_lastUpdated` are columns of every stored resource: searched there, never indexed again. */
+  column?: ResourceColumn;
 }
+
+export type ResourceColumn = 'id' | 'last_updated';
+const resourceColumns: Record<string, ResourceColumn> = { _id: 'id', _lastUpdated: 'last_updated' };
 
 /**
  * The FHIR R4 base definitions (resource types, SearchParameters, the Patient compartment) read
@@ -80,7 +85,8 @@ export class FhirRegistry {
       const own = installed.filter((sp) => sp.base?.includes(resourceType as SearchParameter['base'][number]));
       for (const sp of [...Object.values(getSearchParameters(resourceType) ?? {}), ...own]) {
         if (!sp.expression || !indexedTypes.has(sp.type) || map.has(sp.code)) continue;
-        map.set(sp.code, { code: sp.code, type: sp.type as IndexedParamType, expression: sp.expression, url: sp.url, targets: sp.target ?? [] });
+        const column = resourceColumns[sp.code];
+        map.set(sp.code, { code: sp.code, type: sp.type as IndexedParamType, expression: sp.expression, url: sp.url, targets: sp.target ?? [], ...(column && { column }) });
       }
       this.params.set(resourceType, map);
     }

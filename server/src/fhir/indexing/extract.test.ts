@@ -59,12 +59,13 @@ describe('extractIndex', () => {
     expect(rows.reference).toContainEqual({ param: 'performer', target_type: 'Practitioner', target_id: 'x9', url: null });
   });
 
-  it('indexes a Period as one range and meta.lastUpdated as _lastUpdated', () => {
+  it('indexes a Period as one range, and leaves _id and _lastUpdated to the resource columns', () => {
     const { rows } = extractIndex(registry, observation);
     expect(rows.date.filter((row) => row.param === 'date')).toEqual([
       { param: 'date', low: '2020-01-01T00:00:00.000Z', high: '2020-01-02T10:00:00.999Z' },
     ]);
-    expect(rows.date).toContainEqual({ param: '_lastUpdated', low: '2024-05-06T07:08:09.123Z', high: '2024-05-06T07:08:09.123Z' });
+    expect(rows.date.filter((row) => row.param === '_lastUpdated')).toEqual([]);
+    expect(rows.token.filter((row) => row.param === '_id')).toEqual([]);
   });
 
   it('indexes quantities with their unit code', () => {

@@ -31,7 +31,7 @@ function paramsOf(registry: FhirRegistry, resourceType: string): TypedParam[] {
   const defs = registry.searchParams(resourceType);
   let params = typedParams.get(defs);
   if (!params) {
-    params = [...defs.values()].map((def) => ({ def, atom: getParsedExpressionForResourceType(resourceType, def.expression), roots: expressionRoots(resourceType, def.expression) }));
+    params = [...defs.values()].filter((def) => !def.column).map((def) => ({ def, atom: getParsedExpressionForResourceType(resourceType, def.expression), roots: expressionRoots(resourceType, def.expression) }));
     typedParams.set(defs, params);
   }
   return params;

@@ -195,6 +195,8 @@ export function compileCriterion(criterion: Criterion, alias: string, resourceTy
     case 'id':
       return sql`${a}.id IN ${sqlList(criterion.values)}`;
     case 'missing': {
+      // every stored resource has an id and a last_updated
+      if (criterion.param.column) return rawSql(criterion.missing ? '1 = 0' : '1 = 1');
       const table = criterion.param.type;
       return inIndex(alias, resourceType, table, criterion.param.code, undefined, aliases.take('m'), criterion.missing);
     }
@@ -217,6 +219,11 @@ export function compileCriterion(criterion: Criterion, alias: string, resourceTy
       return inIndex(alias, resourceType, 'reference', criterion.param.code, anyOf(criterion.values.map((v) => referenceMatch(x, v))), x, false, correlated);
     }
     case 'date': {
+      if (criterion.param.column) {
+        // an instant: its range is the one point
+        const column = rawSql(`${alias}.${criterion.param.column}`);
+        return anyOf(criterion.values.map((v) => dateRangeMatch(column, column, v)));
+      }
       const x = aliases.take('d');
       return inIndex(alias, resourceType, 'date', criterion.param.code, anyOf(criterion.values.map((v) => dateMatch(x, v))), x, false, correlated);
     }

@@ -113,6 +113,22 @@ describe('search parameters', () => {
     expect(matchIds(await search('Patient?_lastUpdated=lt2000-01-01'))).toEqual([]);
   });
 
+  it('searches and sorts by _lastUpdated, the stored column, as the resources say it', async () => {
+    const stored = (await search('Patient?_count=10')).entry.map((e: { resource: { id: string; meta: { lastUpdated: string } } }) => e.resource);
+    const at = (id: string) => stored.find((p: { id: string }) => p.id === id).meta.lastUpdated as string;
+    const since = at('sp-carl');
+    const expected = stored.filter((p: { meta: { lastUpdated: string } }) => p.meta.lastUpdated >= since).map((p: { id: string }) => p.id).sort();
+    expect(expected).toContain('sp-carl');
+    expect(expected).not.toContain('sp-anna');
+    expect(matchIds(await search(`Patient?_lastUpdated=ge${since}`))).toEqual(expected);
+    expect(matchIds(await search(`Patient?_lastUpdated=lt${since}`))).toEqual(stored.map((p: { id: string }) => p.id).filter((id: string) => !expected.includes(id)).sort());
+    expect(matchIds(await search(`Observation?subject._lastUpdated=ge${since}`))).toEqual(observations.filter((o) => expected.includes(o.subject)).map((o) => o.id));
+    expect(matchIds(await search('Patient?_lastUpdated:missing=false'))).toEqual(stored.map((p: { id: string }) => p.id).sort());
+    expect(matchIds(await search('Patient?_lastUpdated:missing=true'))).toEqual([]);
+    const newestFirst = [...stored].sort((a, b) => (a.meta.lastUpdated === b.meta.lastUpdated ? a.id.localeCompare(b.id) : a.meta.lastUpdated < b.meta.lastUpdated ? 1 : -1)).map((p: { id: string }) => p.id);
+    expect((await search('Patient?_sort=-_lastUpdated')).entry.map((e: { resource: { id: string } }) => e.resource.id)).toEqual(newestFirst);
+  });
+
   it('answers POST _search with a form body like GET', async () => {
     const res = await fhir.request('Patient/_search', { method: 'POST', body: 'gender=male&name=smith', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(res.status).toBe(200);

@@ -9,6 +9,7 @@ const valueColumn = { token: 'code', string: 'value', date: 'low', number: 'valu
  */
 export function sortKeySql(key: SortKey, alias: string, resourceType: string): Sql {
   if (key.param === '_id') return rawSql(`${alias}.id`);
+  if (key.param.column) return rawSql(`${alias}.${key.param.column}`);
   const { type, code } = key.param;
   if (type === 'reference') throw new Error('reference parameters do not sort');
   const column = type === 'date' && key.descending ? 'high' : valueColumn[type];

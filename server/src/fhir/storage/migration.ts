@@ -90,3 +90,12 @@ export const coveringTokenIndexMigration: Migration = {
     await qi.removeIndex('fhir_idx_token', ['resource_type', 'resource_id'], { transaction });
   },
 };
+
+/** `_id` and `_lastUpdated` are searched on the resource's own columns now: their index rows go. */
+export const columnParamsMigration: Migration = {
+  name: '0009-column-search-params',
+  async up({ queryInterface: qi, transaction }) {
+    await qi.sequelize.query(`DELETE FROM fhir_idx_token WHERE param = '_id'`, { transaction });
+    await qi.sequelize.query(`DELETE FROM fhir_idx_date WHERE param = '_lastUpdated'`, { transaction });
+  },
+};
