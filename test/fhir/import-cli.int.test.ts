@@ -2,12 +2,18 @@ import { spawn } from 'node:child_process';
 import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryTypes } from 'sequelize';
 import { generate, type GenerateResult } from '../../bench/generator/index.js';
+import { openDatabase, sqliteUrlFor } from '../../server/src/db/database.js';
+import { fhirRegistry } from '../../server/src/fhir/definitions/registry.js';
+import { extractIndex } from '../../server/src/fhir/indexing/extract.js';
+import { indexTables } from '../../server/src/fhir/indexing/rows.js';
+import { createLogger } from '../../server/src/log.js';
 import { bearerHeader } from '../helpers/bearer.js';
 import { removeDir, request, startTestServer, tempDataDir } from '../helpers/server.js';
 
 // `inpracsys import` as an administrator runs it: the built command, validating NDJSON chunks on
-// worker threads (validation-pool.ts) while it writes. What it stores must be what it reports.
+// worker threads (import/prepare-pool.ts) while it writes. What it stores must be what it reports.
 let dir: string;
 let generated: GenerateResult;
 let run: { code: number | null; stdout: string; stderr: string };
@@ -55,6 +61,37 @@ describe('inpracsys import', () => {
       expect(await count('Observation?patient=gen-p-000001&category=laboratory&_summary=count')).toBe(firstPatientsLabs.length);
     } finally {
       await server.close();
+    }
+  });
+
+  it('wrote for every resource the index rows and compartments the server itself would (worked out on the workers)', async () => {
+    const sequelize = await openDatabase(sqliteUrlFor(path.join(dir, 'data')), createLogger('silent'));
+    try {
+      const select = <T extends object>(text: string) => sequelize.query<T>(text, { type: QueryTypes.SELECT });
+      const ownerKey = (row: { resource_type: string; resource_id: string }) => `${row.resource_type}/${row.resource_id}`;
+      const stored = new Map<string, string[]>();
+      const add = (key: string, line: string) => stored.set(key, [...(stored.get(key) ?? []), line]);
+      for (const table of indexTables) {
+        for (const row of await select<Record<string, unknown> & { resource_type: string; resource_id: string }>(`SELECT * FROM fhir_idx_${table}`)) {
+          const { id: _rowId, resource_type: _type, resource_id: _id, ...values } = row;
+          add(ownerKey(row), `${table} ${JSON.stringify(Object.entries(values).sort())}`);
+        }
+      }
+      for (const row of await select<{ resource_type: string; resource_id: string; patient_id: string }>('SELECT * FROM fhir_compartments')) add(ownerKey(row), `compartment ${row.patient_id}`);
+
+      const resources = await select<{ resource_type: string; id: string; content: string }>('SELECT resource_type, id, content FROM fhir_resources');
+      expect(resources.length).toBeGreaterThan(generated.total);
+      const registry = fhirRegistry();
+      for (const { resource_type: type, id, content } of resources) {
+        const index = extractIndex(registry, JSON.parse(content) as { resourceType: string; id: string });
+        const expected = [
+          ...indexTables.flatMap((table) => index.rows[table].map((row) => `${table} ${JSON.stringify(Object.entries(row).sort())}`)),
+          ...index.patients.map((patient) => `compartment ${patient}`),
+        ];
+        expect(stored.get(`${type}/${id}`)?.sort() ?? [], `${type}/${id}`).toEqual(expected.sort());
+      }
+    } finally {
+      await sequelize.close();
     }
   });
 });

@@ -15,3 +15,20 @@ export async function rewriteReferences(value: unknown, replace: (reference: str
     }
   }
 }
+
+/**
+ * Whether every reference in a resource stays as it is when a Bundle is written: a Bundle
+ * rewrites urn:, absolute (http/https) and conditional (`Type?criteria`) references.
+ */
+export function referencesAreFinal(value: unknown): boolean {
+  if (Array.isArray(value)) return value.every(referencesAreFinal);
+  if (typeof value !== 'object' || value === null) return true;
+  for (const [key, child] of Object.entries(value)) {
+    if (key === 'reference' && typeof child === 'string') {
+      if (/^(urn:|https?:|[A-Z][A-Za-z]+\?)/.test(child)) return false;
+    } else if (typeof child === 'object' && child !== null && !referencesAreFinal(child)) {
+      return false;
+    }
+  }
+  return true;
+}

@@ -8,7 +8,7 @@ import { createLogger } from '../../log.js';
 import { SettingsStore } from '../../settings/settings.js';
 import { createFhirService } from '../api.js';
 import { loadConformanceResources } from '../ig/install.js';
-import { ValidationPool } from '../validation/validation-pool.js';
+import { PreparePool } from './prepare-pool.js';
 import { importPath } from './import-files.js';
 
 /** `inpracsys import FILE|DIR [--data-dir D] [--database-url URL]`. */
@@ -31,9 +31,9 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
     await loadConformanceResources(sequelize);
     const origin = settings.get().siteAddress ?? `https://localhost:${config.port}`;
     const service = createFhirService({ sequelize, urls: () => siteUrls(origin) });
-    // validation on worker threads while this thread indexes and writes the chunk before
-    const validation = new ValidationPool(availableParallelism());
-    const report = await importPath(service, positionals[0]!, { progress: io.out, validation }).finally(() => validation.close());
+    // validation and indexing on worker threads while this thread writes the chunk before
+    const workers = new PreparePool(availableParallelism());
+    const report = await importPath(service, positionals[0]!, { progress: io.out, workers }).finally(() => workers.close());
     io.out(`imported ${report.resources} resources from ${report.files} files${report.failures.length ? `; ${report.failures.length} files failed` : ''}`);
     for (const failure of report.failures) io.err(`${failure.file}: ${failure.message}`);
     for (const item of report.invalid) io.err(`warning: ${item.file} ${item.entry} stored with validation problems: ${item.message}`);

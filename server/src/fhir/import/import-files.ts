@@ -4,8 +4,8 @@ import { FhirError } from '../../http/errors.js';
 import { systemPolicy } from '../access/policy.js';
 import { BundleProcessor } from '../bundle/process.js';
 import type { FhirService } from '../http/service.js';
-import { withPrevalidated, type Prevalidated } from '../validation/prevalidated.js';
-import type { ValidationPool } from '../validation/validation-pool.js';
+import { withPrepared, type PreparedChunk } from '../repository/prepared.js';
+import type { PreparePool } from './prepare-pool.js';
 
 export interface ImportReport {
   files: number;
@@ -81,8 +81,8 @@ function bundleOf(chunk: Chunk): Json {
 
 export interface ImportOptions {
   progress?: (line: string) => void;
-  /** Validates NDJSON chunks ahead on worker threads while the previous chunk is written. */
-  validation?: ValidationPool;
+  /** Validates and indexes NDJSON chunks ahead on worker threads while the previous chunk is written. */
+  workers?: PreparePool;
 }
 
 /**
@@ -90,7 +90,7 @@ export interface ImportOptions {
  * and NDJSON, each file all-or-nothing, as the server itself (Provenance agent "inpracsys import").
  * Structurally invalid resources are stored and listed in `invalid` rather than failing the file.
  */
-export async function importPath(service: FhirService, target: string, { progress = () => undefined, validation }: ImportOptions = {}): Promise<ImportReport> {
+export async function importPath(service: FhirService, target: string, { progress = () => undefined, workers }: ImportOptions = {}): Promise<ImportReport> {
   const report: ImportReport = { files: 0, resources: 0, failures: [], invalid: [] };
   let currentFile = '';
   const processor = new BundleProcessor(service, systemPolicy('inpracsys import'), 'minimal', (entry, issues) => {
@@ -115,22 +115,22 @@ export async function importPath(service: FhirService, target: string, { progres
       report.failures.push({ file, message: `not readable: ${(error as Error).message}` });
       continue;
     }
-    const checks = new Map<number, Promise<Prevalidated>>();
-    const validateAhead = (index: number) => {
+    const checks = new Map<number, Promise<PreparedChunk>>();
+    const prepareAhead = (index: number) => {
       const chunk = chunks[index];
-      if (!validation || !chunk || !('lines' in chunk) || checks.has(index)) return;
-      const check = validation.validate(chunk.lines);
+      if (!workers || !chunk || !('lines' in chunk) || checks.has(index)) return;
+      const check = workers.prepare(chunk.lines);
       check.catch(() => undefined); // awaited below, unless the file fails first
       checks.set(index, check);
     };
     let count = 0;
     try {
       for (let index = 0; index < chunks.length; index++) {
-        for (let ahead = index; ahead <= index + (validation?.size ?? 0); ahead++) validateAhead(ahead);
+        for (let ahead = index; ahead <= index + (workers?.size ?? 0); ahead++) prepareAhead(ahead);
         const bundle = bundleOf(chunks[index]!);
         const found = await checks.get(index);
         checks.delete(index);
-        const response = found ? await withPrevalidated(found, () => processor.process(bundle)) : await processor.process(bundle);
+        const response = found ? await withPrepared(found, () => processor.process(bundle)) : await processor.process(bundle);
         const entries = (response.entry as Json[] | undefined) ?? [];
         const failed = entries.filter((e) => !String((e.response as Json).status).startsWith('2'));
         if (failed.length) throw new Error(`${failed.length} entries failed`);

@@ -13,6 +13,7 @@ import type { FhirJson, FhirStore, StoredResource } from '../storage/fhir-store.
 import { rawSql, sql } from '../storage/sql.js';
 import { validateFhirResource, type ValidationIssuesSink } from '../validation/validate.js';
 import { applyJsonPatch } from './json-patch.js';
+import { preparedFor } from './prepared.js';
 
 export interface WriteOptions {
   transaction?: Transaction;
@@ -179,7 +180,8 @@ export class FhirRepository {
     const meta = { ...(resource.meta as Record<string, unknown> | undefined), versionId: String(versionId), lastUpdated };
     const stored: StoredResource = { resourceType, id, versionId, lastUpdated, deleted: false, resource: { ...resource, meta } };
     await this.store.writeVersion(stored, current === undefined, transaction);
-    const index = extractIndex(this.registry, stored.resource);
+    // meta (versionId, lastUpdated) is searched on the resource's columns, so an index worked out ahead still holds
+    const index = preparedFor(resourceType, id)?.index ?? extractIndex(this.registry, stored.resource);
     await this.store.replaceIndex(resourceType, id, index, current !== undefined, transaction);
     // the written resource must be inside what the caller may see (patient compartment, granular filters)
     if (!(await this.visible(resourceType, id, restriction, transaction))) {

@@ -7,8 +7,8 @@ import { requiredBindingIssues } from './required-bindings.js';
 /**
  * A resource's problems against the R4 StructureDefinitions (@medplum/core: types, cardinality,
  * invariants; required bindings, which @medplum/core leaves out) and the installed profiles its
- * meta.profile names. Pure, so validation workers
- * (validation-pool.ts) answer exactly what the request thread would.
+ * meta.profile names. Pure, so import workers
+ * (import/prepare-pool.ts) answer exactly what the request thread would.
  */
 export function structuralIssues(body: Record<string, unknown>): OutcomeIssue[] {
   const issues: OutcomeIssue[] = [];

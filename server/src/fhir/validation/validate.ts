@@ -1,7 +1,7 @@
 import { FhirError, type OutcomeIssue } from '../../http/errors.js';
 import type { FhirRegistry } from '../definitions/registry.js';
+import { preparedFor } from '../repository/prepared.js';
 import type { FhirJson } from '../storage/fhir-store.js';
-import { prevalidatedIssues } from './prevalidated.js';
 import { hasErrors, structuralIssues } from './structural.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -11,8 +11,8 @@ export type ValidationIssuesSink = (issues: OutcomeIssue[]) => void;
 /**
  * Structural validation (structural.ts: the R4 definitions and installed profiles named in
  * meta.profile): a body that is not a resource of the expected type, or breaks the definitions,
- * answers 422 with the paths of the problems. Issues found ahead by a validation worker
- * (prevalidated.ts) stand in for validating again.
+ * answers 422 with the paths of the problems. Issues found ahead by an import worker
+ * (repository/prepared.ts) stand in for validating again.
  *
  * `report` (given a sink) stores a resource despite structural problems and hands them to the
  * sink: for `inpracsys import` of files an administrator chose, where refusing real-world data
@@ -27,7 +27,7 @@ export function validateFhirResource(registry: FhirRegistry, body: unknown, expe
   if (expectedType && resourceType !== expectedType) {
     throw new FhirError(422, `the body is a ${resourceType}, the URL names ${expectedType}`, 'invalid');
   }
-  const issues = prevalidatedIssues(resourceType, body.id) ?? structuralIssues(body);
+  const issues = preparedFor(resourceType, body.id)?.issues ?? structuralIssues(body);
   if (hasErrors(issues)) {
     if (!report) throw new FhirError(422, [...issues]);
     report([...issues]);
