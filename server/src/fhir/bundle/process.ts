@@ -10,7 +10,7 @@ import { referenceTarget } from '../indexing/reference.js';
 import type { ProvenanceTarget } from '../provenance/provenance.js';
 import type { FhirJson, StoredResource } from '../storage/fhir-store.js';
 import { parseEntryRequest, type EntryRequest } from './entry-request.js';
-import { jsonPatchOfEntry } from './patch-body.js';
+import { patchOfEntry } from './patch-body.js';
 import { rewriteReferences } from './references.js';
 
 interface Entry {
@@ -216,10 +216,10 @@ export class BundleProcessor {
         return written(stored, created ? 201 : 200);
       }
       case 'PATCH': {
-        const operations = jsonPatchOfEntry(entry.resource, entry.index);
+        const applyPatch = patchOfEntry(entry.resource, entry.index);
         const id = request.id ?? (request.query ? await matchedId(this.service, this.policy, request.resourceType, request.query, transaction) : undefined);
         if (!id) throw new FhirError(400, 'PATCH needs Type/id or Type?criteria', 'invalid');
-        const { stored } = await repository.patch(this.policy, request.resourceType, id, operations, options);
+        const { stored } = await repository.patch(this.policy, request.resourceType, id, applyPatch, options);
         return written(stored, 200);
       }
       case 'DELETE': {

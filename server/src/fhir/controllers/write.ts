@@ -4,6 +4,9 @@ import { requestPolicy } from '../access/guard.js';
 import { ifMatchVersion, preferences } from '../http/headers.js';
 import { sendFhir, sendWriteResult, versionHeaders } from '../http/respond.js';
 import { queryPairs, resourceTypeOf, type FhirService } from '../http/service.js';
+import type { ResourcePatch } from '../repository/fhir-repository.js';
+import { fhirPathPatch } from '../patch/fhirpath-patch.js';
+import { jsonPatch } from '../patch/json-patch.js';
 import type { StoredResource } from '../storage/fhir-store.js';
 import { conditionFromQuery, conditionalMatch, conditionalUpdateId, matchedId, nothingDeleted } from './conditional.js';
 
@@ -102,18 +105,27 @@ export function conditionalDelete(service: FhirService): RequestHandler {
 }
 
 const jsonPatchType = 'application/json-patch+json';
+const fhirJsonTypes = ['application/fhir+json', 'application/json', 'application/json+fhir'];
 
-/** `PATCH /{type}/{id}` and `PATCH /{type}?criteria` with a JSON Patch; `If-Match` guards against lost updates. */
+/** The patch a PATCH request carries: a JSON Patch, or a FHIRPath Patch (a Parameters resource in FHIR JSON). */
+function requestPatch(req: Request): ResourcePatch {
+  if (req.is(jsonPatchType)) return jsonPatch(req.body as unknown);
+  const body = req.body as { resourceType?: unknown } | undefined;
+  if (req.is(fhirJsonTypes) && body?.resourceType === 'Parameters') return fhirPathPatch(body);
+  throw new FhirError(415, `PATCH takes a JSON Patch (${jsonPatchType}) or a FHIRPath Patch (a Parameters resource as application/fhir+json)`, 'not-supported');
+}
+
+/** `PATCH /{type}/{id}` and `PATCH /{type}?criteria` with a JSON Patch or a FHIRPath Patch; `If-Match` guards against lost updates. */
 export function patchResource(service: FhirService): RequestHandler {
   return async (req, res) => {
     const resourceType = resourceTypeOf(service, req.params.type as string);
-    if (!req.is(jsonPatchType)) throw new FhirError(415, `PATCH takes a JSON Patch (${jsonPatchType})`, 'not-supported');
+    const applyPatch = requestPatch(req);
     const policy = requestPolicy(res);
     const ifMatch = ifMatchVersion(req.get('if-match'));
     const instanceId = req.params.id as string | undefined;
     const { stored } = await service.repository.store.transaction(async (transaction) => {
       const id = instanceId ?? (await matchedId(service, policy, resourceType, requestCondition(req, resourceType), transaction));
-      return service.repository.patch(policy, resourceType, id, req.body as unknown, { transaction, ...(ifMatch === undefined ? {} : { ifMatch }) });
+      return service.repository.patch(policy, resourceType, id, applyPatch, { transaction, ...(ifMatch === undefined ? {} : { ifMatch }) });
     });
     sendWriteResult(res, 200, stored, preferences(req).return, 'patched');
   };

@@ -12,7 +12,6 @@ import { SystemSearch } from '../search/system-search.js';
 import type { FhirJson, FhirStore, StoredResource } from '../storage/fhir-store.js';
 import { rawSql, sql } from '../storage/sql.js';
 import { validateFhirResource, type ValidationIssuesSink } from '../validation/validate.js';
-import { applyJsonPatch } from './json-patch.js';
 import { preparedFor } from './prepared.js';
 
 export interface WriteOptions {
@@ -26,6 +25,9 @@ export interface WriteOptions {
   /** Store resources with structural problems and report them here instead of refusing (import only). */
   onInvalid?: ValidationIssuesSink;
 }
+
+/** Turns the current content of a resource into its patched content (JSON Patch or FHIRPath Patch) without changing its argument. */
+export type ResourcePatch = (current: FhirJson) => unknown;
 
 export interface WriteResult {
   stored: StoredResource;
@@ -114,10 +116,10 @@ export class FhirRepository {
   }
 
   /**
-   * PATCH with a JSON Patch: applied to the current version, then written exactly like an update
-   * (validation, a new version, Provenance). The patch may not change the type or the id.
+   * PATCH (JSON Patch or FHIRPath Patch): applied to the current version, then written exactly like
+   * an update (validation, a new version, Provenance). The patch may not change the type or the id.
    */
-  async patch(policy: AccessPolicy, resourceType: string, id: string, operations: unknown, options: WriteOptions = {}): Promise<WriteResult> {
+  async patch(policy: AccessPolicy, resourceType: string, id: string, applyPatch: ResourcePatch, options: WriteOptions = {}): Promise<WriteResult> {
     return this.inTransaction(options, async (transaction) => {
       const current = await this.store.current(resourceType, id, transaction);
       if (!current || !(await this.visible(resourceType, id, this.restriction(policy, resourceType, 'u'), transaction))) throw notFound(resourceType, id);
@@ -125,7 +127,7 @@ export class FhirRepository {
       if (options.ifMatch !== undefined && current.versionId !== options.ifMatch) {
         throw new FhirError(412, `${resourceType}/${id} is at version ${current.versionId}, not ${options.ifMatch}`, 'conflict');
       }
-      const patched = applyJsonPatch(current.resource, operations) as Partial<FhirJson> | null;
+      const patched = applyPatch(current.resource) as Partial<FhirJson> | null;
       if (patched?.resourceType !== resourceType || patched.id !== id) {
         throw new FhirError(422, 'a patch may not change the resource type or the id', 'invalid');
       }
