@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createApp } from './app.js';
 import { serverFhirService } from './fhir/api.js';
 import { fastRead } from './fhir/http/fast-read.js';
+import { reindexStale } from './fhir/indexing/reindex.js';
 import { authenticateBearer } from './oauth/bearer.js';
 import { AuditLog } from './audit/audit-log.js';
 import type { ServerConfig } from './config/types.js';
@@ -26,6 +27,8 @@ export interface RunningServer {
   urls: { origin: string; fhirBase: string; issuer: string; admin: string; setup?: string };
   tls: { caPem: string; certPem: string; caFingerprint256: string; leafFingerprint256: string };
   context: AppContext;
+  /** Settles when stored resources indexed by an earlier version (or before a package install) are re-indexed. */
+  indexRefresh: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -97,8 +100,15 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     });
     ctx.port = (server.address() as AddressInfo).port;
     const bulkWorker = startBulkWorker(ctx);
-
     let closing: Promise<void> | undefined;
+    const fhir = serverFhirService(ctx);
+    const indexRefresh = reindexStale(fhir.repository.store, fhir.registry, () => closing !== undefined).then(
+      ({ types, resources }) => {
+        if (types.length) log.info({ types, resources }, 'search index rebuilt for resources an earlier version indexed');
+      },
+      (error: unknown) => log.error({ err: error }, 'search index rebuild failed'),
+    );
+
     const close = () => {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -107,6 +117,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
         await stopped;
         clearTimeout(force);
         await bulkWorker.stop();
+        await indexRefresh;
         await sequelize.close();
       })();
       return closing;
@@ -122,6 +133,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
         return { caPem, certPem, caFingerprint256, leafFingerprint256 };
       },
       context: ctx,
+      indexRefresh,
       close,
     };
   } catch (error) {

@@ -2,7 +2,7 @@ import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } f
 import { FhirError } from '../../http/errors.js';
 import type { ExtractedIndex } from '../indexing/extract.js';
 import { indexTables } from '../indexing/rows.js';
-import { joinSql, rawSql, sql, sqlList, type Sql } from './sql.js';
+import { joinSql, listSql, rawSql, sql, sqlList, type Sql } from './sql.js';
 
 export type FhirJson = Record<string, unknown> & { resourceType: string; id?: string };
 
@@ -346,6 +346,14 @@ export class FhirStore {
     );
     const row = rows[0];
     return row && { resourceType: row.resource_type, id: row.resource_id };
+  }
+
+  /** What types' stored index rows were built from (indexing/index-state.ts), by type. */
+  async replaceIndexSignatures(signatures: ReadonlyMap<string, string>, transaction: Transaction): Promise<void> {
+    if (!signatures.size) return;
+    await this.run(sql`DELETE FROM fhir_index_state WHERE resource_type IN ${sqlList([...signatures.keys()])}`, transaction);
+    const rows = [...signatures].map(([type, signature]) => sql`(${type}, ${signature})`);
+    await this.run(sql`INSERT INTO fhir_index_state (resource_type, signature) VALUES ${listSql(rows)}`, transaction);
   }
 
   async saveAlias(alias: string, resourceType: string, id: string, transaction: Transaction): Promise<void> {

@@ -99,3 +99,11 @@ export const columnParamsMigration: Migration = {
     await qi.sequelize.query(`DELETE FROM fhir_idx_date WHERE param = '_lastUpdated'`, { transaction });
   },
 };
+
+/** Per type, what its stored index rows were built from, so an upgrade re-indexes what it indexes differently. */
+export const indexStateMigration: Migration = {
+  name: '0010-fhir-index-state',
+  async up({ queryInterface: qi, transaction }) {
+    await qi.createTable('fhir_index_state', { resource_type: { type: STRING(64), primaryKey: true }, signature: { type: STRING(64), allowNull: false } }, { transaction });
+  },
+};
