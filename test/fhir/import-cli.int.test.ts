@@ -7,6 +7,7 @@ import { generate, type GenerateResult } from '../../bench/generator/index.js';
 import { openDatabase, sqliteUrlFor } from '../../server/src/db/database.js';
 import { fhirRegistry } from '../../server/src/fhir/definitions/registry.js';
 import { extractIndex } from '../../server/src/fhir/indexing/extract.js';
+import { indexSignature } from '../../server/src/fhir/indexing/index-state.js';
 import { indexTables } from '../../server/src/fhir/indexing/rows.js';
 import { createLogger } from '../../server/src/log.js';
 import { bearerHeader } from '../helpers/bearer.js';
@@ -47,6 +48,17 @@ describe('inpracsys import', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`imported ${generated.total + 1} resources from ${Object.keys(generated.counts).length} files`);
     expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^warning: .*Observation\.ndjson Observation\/odd-one stored with validation problems: Invalid additional property "misspelt" \(Observation\.misspelt\)$/)]);
+  });
+
+  it('recorded the types it wrote as indexed by this version, so no server re-indexes them', async () => {
+    const sequelize = await openDatabase(sqliteUrlFor(path.join(dir, 'data')), createLogger('silent'));
+    try {
+      const recorded = await sequelize.query<{ resource_type: string; signature: string }>('SELECT resource_type, signature FROM fhir_index_state', { type: QueryTypes.SELECT });
+      const registry = fhirRegistry();
+      for (const type of Object.keys(generated.counts)) expect(recorded.find((row) => row.resource_type === type)?.signature, type).toBe(indexSignature(registry, type));
+    } finally {
+      await sequelize.close();
+    }
   });
 
   it('stored what it reported, searchable', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { FhirError } from '../../http/errors.js';
 import { systemPolicy } from '../access/policy.js';
 import { BundleProcessor } from '../bundle/process.js';
+import { staleIndexTypes } from '../indexing/index-state.js';
 import type { FhirService } from '../http/service.js';
 import { withPrepared, type PreparedChunk } from '../repository/prepared.js';
 import type { PreparePool } from './prepare-pool.js';
@@ -92,6 +93,8 @@ export interface ImportOptions {
  */
 export async function importPath(service: FhirService, target: string, { progress = () => undefined, workers }: ImportOptions = {}): Promise<ImportReport> {
   const report: ImportReport = { files: 0, resources: 0, failures: [], invalid: [] };
+  // types still empty are recorded as indexed by this version, so a server started next re-indexes none of what goes in now
+  await staleIndexTypes(service.repository.store, service.registry);
   let currentFile = '';
   const processor = new BundleProcessor(service, systemPolicy('inpracsys import'), 'minimal', (entry, issues) => {
     report.invalid.push({ file: currentFile, entry, message: issues.map((i) => `${i.diagnostics ?? i.code}${i.expression ? ` (${i.expression.join(', ')})` : ''}`).join('; ') });
