@@ -70,6 +70,13 @@ describe('authenticateBearer', () => {
     expect(access.scopes.filtersFor('patient', 'Observation', 's')).toEqual([{ scope: 'patient/Observation.rs?category=laboratory', params: [{ name: 'category', value: 'laboratory' }] }]);
   });
 
+  it('lets a scope it cannot read grant nothing rather than fail the request', async () => {
+    const services = oauthServices(server.context);
+    const { accessToken } = await issueAccessToken(server.context, services, { clientId: 'app-1', grantId: null, userKind: 'system', userId: 'app-1', scope: 'system/*.rs system/Patient.rs', patientId: null, lifetimeSeconds: 300 });
+    const access = await authenticateBearer(server.context, `Bearer ${accessToken}`);
+    expect(access.scopes.toString()).toBe('system/Patient.rs');
+  });
+
   it('refuses a missing header, another scheme and a token without a scheme (a query-string token never reaches it)', async () => {
     const { accessToken } = await patientToken('app-1', 'p1');
     await expectInvalidToken(authenticateBearer(server.context, undefined));

@@ -128,6 +128,7 @@ export async function authenticateBearer(ctx: AppContext, authorizationHeader: s
     ...(verdict.patientId ? { patientId: verdict.patientId } : {}),
     ...(verdict.encounterId ? { encounterId: verdict.encounterId } : {}),
     ...(typeof payload.fhirUser === 'string' ? { fhirUser: payload.fhirUser } : {}),
-    scopes: ScopeSet.parse(verdict.scope),
+    // a scope this server cannot read grants nothing (it never issues one; a record edited by hand could hold one)
+    scopes: ScopeSet.tryParse(verdict.scope).set,
   };
 }
