@@ -2,7 +2,7 @@ import type { FhirRegistry } from '../definitions/registry.js';
 import { resourceColumns, type FhirStore } from '../storage/fhir-store.js';
 import { rawSql, sql } from '../storage/sql.js';
 import { extractIndex } from './extract.js';
-import { recordIndexSignatures, staleIndexTypes } from './index-state.js';
+import { indexSignature, recordIndexSignatures, staleIndexTypes } from './index-state.js';
 
 /** Resources per transaction: short write locks, so the API keeps answering while a type is re-indexed. */
 const batchSize = 500;
@@ -60,7 +60,7 @@ export function typesWithNewParams(before: ReadonlyMap<string, string>, after: R
   return [...after].filter(([type, codes]) => before.get(type) !== codes).map(([type]) => type);
 }
 
-/** Each type's indexed parameters with their expressions, as one comparable string per type. */
+/** What each type's index rows depend on (`indexSignature`), to compare before and after an install. */
 export function searchParamSignature(registry: FhirRegistry): Map<string, string> {
-  return new Map(registry.resourceTypes.map((type) => [type, [...registry.searchParams(type).values()].map((p) => `${p.code}=${p.expression}`).join('\n')]));
+  return new Map(registry.resourceTypes.map((type) => [type, indexSignature(registry, type)]));
 }
