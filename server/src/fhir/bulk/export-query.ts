@@ -2,6 +2,7 @@ import type { Restriction } from '../access/policy.js';
 import { restrictionSql } from '../access/restriction-sql.js';
 import type { FhirRegistry } from '../definitions/registry.js';
 import { compileCriteria } from '../search/compile.js';
+import type { CompileContext } from '../search/context.js';
 import type { Criterion } from '../search/query.js';
 import { joinSql, rawSql, sql, sqlList, type Sql } from '../storage/sql.js';
 
@@ -13,6 +14,8 @@ export interface TypeSelection {
   restriction: Restriction;
   /** `_typeFilter` queries for the type: any one must match; empty = no filter. */
   filters: Criterion[][];
+  /** What the filters' `_text`, `_content` and `_list` need (they match nothing without it). */
+  context?: CompileContext;
   since?: string;
   /** Patient-level exports: `{}` = every patient, `{ ids }` = these; undefined = a system export. */
   patients?: { ids?: string[] };
@@ -31,7 +34,7 @@ function patientCondition(resourceType: string, patients: { ids?: string[] }): S
 export function selectionWhere(registry: FhirRegistry, selection: TypeSelection): Sql {
   const { resourceType } = selection;
   const parts = [sql`r.resource_type = ${resourceType} AND r.deleted = ${false}`, restrictionSql(registry, selection.restriction, 'r', resourceType)];
-  if (selection.filters.length) parts.push(joinSql(selection.filters.map((criteria) => compileCriteria(criteria, 'r', resourceType)), ' OR '));
+  if (selection.filters.length) parts.push(joinSql(selection.filters.map((criteria) => compileCriteria(criteria, 'r', resourceType, selection.context)), ' OR '));
   if (selection.since) parts.push(sql`r.last_updated > ${selection.since}`);
   if (selection.patients) parts.push(patientCondition(resourceType, selection.patients));
   return joinSql(parts, ' AND ');

@@ -6,6 +6,7 @@ import { ScopeSet } from '../../smart/scopes.js';
 import { policyForAccess } from '../access/guard.js';
 import type { AccessPolicy } from '../access/policy.js';
 import type { FhirService } from '../http/service.js';
+import { compileContext } from '../search/context.js';
 import type { FhirStore } from '../storage/fhir-store.js';
 import { sql, sqlList } from '../storage/sql.js';
 import { parseCheckpoint, restoreCheckpoint, type ExportCheckpoint } from './checkpoint.js';
@@ -112,7 +113,8 @@ class ExportRun {
     const { since, patients } = this.params;
     const filters = typeFilterCriteria(this.deps.service, this.params.typeFilters, resourceType);
     const confined = this.job.kind === 'system' ? undefined : patients ? { ids: patients } : {};
-    return { resourceType, restriction, filters, ...(since ? { since } : {}), ...(confined ? { patients: confined } : {}) };
+    const context = compileContext(this.deps.service.registry, this.deps.store.sequelize.getDialect(), (type) => this.policy.restrictionFor(type, 'r'));
+    return { resourceType, restriction, filters, context, ...(since ? { since } : {}), ...(confined ? { patients: confined } : {}) };
   }
 
   /**

@@ -1,5 +1,6 @@
 import { compositeParams } from '../definitions/composite-params.js';
 import type { FhirRegistry } from '../definitions/registry.js';
+import { specialParams } from '../search/special-params.js';
 
 const interactions = ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'].map((code) => ({ code }));
 
@@ -32,6 +33,7 @@ export function restResources(registry: FhirRegistry): Record<string, unknown>[]
         { name: '_id', type: 'token', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id' },
         ...params.filter((p) => p.code !== '_id').map((p) => ({ name: p.code, type: p.type, definition: p.url })),
         ...[...compositeParams(type).values()].map((p) => ({ name: p.code, type: 'composite', definition: p.url })),
+        ...specialParams(type),
       ],
     };
   });

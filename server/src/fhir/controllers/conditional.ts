@@ -30,7 +30,7 @@ export async function conditionalMatch(
   const pairs = [...new URLSearchParams(condition.replace(/^\?/, ''))];
   if (!pairs.length) throw new FhirError(412, `the condition on ${resourceType} is empty`, 'invalid');
   const query = { ...parseSearchOrFail(service, resourceType, pairs, true), count: 2, total: 'none' as const };
-  const result = await service.repository.search.search(query, authorize(policy, resourceType, 's'), () => undefined, transaction);
+  const result = await service.repository.search.search(query, authorize(policy, resourceType, 's'), service.repository.lookupFor(policy), transaction);
   if (result.matches.length > 1) throw new FhirError(412, `more than one ${resourceType} matches ${condition}`, 'multiple-matches');
   return result.matches[0];
 }

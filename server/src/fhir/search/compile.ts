@@ -2,6 +2,8 @@ import { compositeComponentPrefix } from '../indexing/derived-params.js';
 import { normalizeString } from '../indexing/normalize.js';
 import type { IndexTable } from '../indexing/rows.js';
 import { joinSql, likeEscape, rawSql, sql, sqlList, type Sql } from '../storage/sql.js';
+import type { CompileContext } from './context.js';
+import { textMatch } from './text-match.js';
 import type { ComponentValue, Criterion, DateValue, NumberValue, QuantityValue, ReferenceValue, TokenValue } from './query.js';
 
 const escape = rawSql(`ESCAPE '\\'`);
@@ -188,8 +190,26 @@ function compositeMatch(
   return sql`${rawSql(alias)}.id IN (SELECT ${f}.resource_id FROM ${firstTable} WHERE ${f}.resource_type = ${resourceType} AND ${conditions})`;
 }
 
-/** Compiles one criterion into a condition on the resources of `resourceType` aliased as `alias`. */
-export function compileCriterion(criterion: Criterion, alias: string, resourceType: string, aliases = new Aliases(), correlated = false): Sql {
+/**
+ * `_list`: the entries of the type (`List.entry.item`, the List's `item` index rows) of those
+ * Lists that exist and that the caller may read; none when it may not read Lists at all.
+ */
+function listMatch(alias: string, resourceType: string, listIds: string[], aliases: Aliases, context: CompileContext | undefined): Sql {
+  const x = aliases.take('l');
+  const list = aliases.take('lr');
+  const visible = context?.visible('List', list);
+  if (!visible) return rawSql('1 = 0');
+  const l = rawSql(list);
+  const lists = sql`SELECT ${l}.id FROM ${rawSql(`fhir_resources ${list}`)} WHERE ${l}.resource_type = 'List' AND ${l}.deleted = ${false} AND ${l}.id IN ${sqlList(listIds)} AND ${visible}`;
+  const e = rawSql(x);
+  return sql`${rawSql(alias)}.id IN (SELECT ${e}.target_id FROM ${rawSql(`fhir_idx_reference ${x}`)} WHERE ${e}.resource_type = 'List' AND ${e}.param = 'item' AND ${e}.target_type = ${resourceType} AND ${e}.resource_id IN (${lists}))`;
+}
+
+/**
+ * Compiles one criterion into a condition on the resources of `resourceType` aliased as `alias`;
+ * `_text`, `_content` and `_list` need a context and match nothing without one.
+ */
+export function compileCriterion(criterion: Criterion, alias: string, resourceType: string, aliases = new Aliases(), correlated = false, context?: CompileContext): Sql {
   const a = rawSql(alias);
   switch (criterion.kind) {
     case 'id':
@@ -248,7 +268,7 @@ export function compileCriterion(criterion: Criterion, alias: string, resourceTy
       const x = aliases.take('c');
       const branches = criterion.branches.map(({ resourceType: targetType, next }) => {
         const target = aliases.take('cr');
-        const condition = compileCriterion(next, target, targetType, aliases);
+        const condition = compileCriterion(next, target, targetType, aliases, false, context);
         const from = rawSql(`fhir_resources ${target}`);
         const t = rawSql(target);
         return sql`${rawSql(x)}.target_type = ${targetType} AND ${rawSql(x)}.target_id IN (SELECT ${t}.id FROM ${from} WHERE ${t}.resource_type = ${targetType} AND ${t}.deleted = ${false} AND ${condition})`;
@@ -260,15 +280,22 @@ export function compileCriterion(criterion: Criterion, alias: string, resourceTy
       const source = aliases.take('hs');
       const h = rawSql(x);
       const s = rawSql(source);
-      const condition = compileCriterion(criterion.next, source, criterion.sourceType, aliases);
+      const condition = compileCriterion(criterion.next, source, criterion.sourceType, aliases, false, context);
       const matchingSources = sql`SELECT ${s}.id FROM ${rawSql(`fhir_resources ${source}`)} WHERE ${s}.resource_type = ${criterion.sourceType} AND ${s}.deleted = ${false} AND ${condition}`;
       return sql`${a}.id IN (SELECT ${h}.target_id FROM ${rawSql(`fhir_idx_reference ${x}`)} WHERE ${h}.resource_type = ${criterion.sourceType} AND ${h}.param = ${criterion.param.code} AND ${h}.target_type = ${resourceType} AND ${h}.resource_id IN (${matchingSources}))`;
     }
+    case 'text': {
+      if (!context) return rawSql('1 = 0');
+      const { dialect } = context;
+      return anyOf(criterion.values.map((text) => textMatch(alias, criterion.scope, text, dialect)));
+    }
+    case 'list':
+      return listMatch(alias, resourceType, criterion.listIds, aliases, context);
   }
 }
 
 /** The conjunction of criteria (true when there are none). */
-export function compileCriteria(criteria: readonly Criterion[], alias: string, resourceType: string): Sql {
+export function compileCriteria(criteria: readonly Criterion[], alias: string, resourceType: string, context?: CompileContext): Sql {
   const aliases = new Aliases();
   // One criterion lists the candidate ids (a reference such as patient= where there is one: the
   // most selective as a rule); the others are checked per candidate (correlated EXISTS), rather
@@ -276,11 +303,11 @@ export function compileCriteria(criteria: readonly Criterion[], alias: string, r
   const positive = (c: Criterion) => ['token', 'string', 'reference', 'date', 'number', 'quantity', 'uri', 'chain', 'composite'].includes(c.kind) && !(c.kind === 'token' && c.modifier === 'not');
   let driverIndex = -1;
   if (criteria.length > 1) {
-    for (const prefer of [(c: Criterion) => c.kind === 'id', (c: Criterion) => c.kind === 'reference', positive]) {
+    for (const prefer of [(c: Criterion) => c.kind === 'id', (c: Criterion) => c.kind === 'reference' || c.kind === 'list', positive]) {
       driverIndex = criteria.findIndex(prefer);
       if (driverIndex !== -1) break;
     }
   }
-  const parts = criteria.map((criterion, i) => compileCriterion(criterion, alias, resourceType, aliases, driverIndex !== -1 && i !== driverIndex));
+  const parts = criteria.map((criterion, i) => compileCriterion(criterion, alias, resourceType, aliases, driverIndex !== -1 && i !== driverIndex, context));
   return parts.length ? joinSql(parts, ' AND ') : rawSql('1 = 1');
 }

@@ -5,6 +5,7 @@ import type { FhirRegistry } from '../definitions/registry.js';
 import { resourceColumns, toStored, type FhirStore, type StoredResource } from '../storage/fhir-store.js';
 import { joinSql, listSql, rawSql, sql, sqlList, type Sql } from '../storage/sql.js';
 import { compileCriteria } from './compile.js';
+import { compileContext } from './context.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { IncludeSpec, SearchQuery } from './query.js';
 import { sortKeySql } from './sort.js';
@@ -30,23 +31,27 @@ export class SearchEngine {
     private readonly registry: FhirRegistry,
   ) {}
 
-  /** The WHERE conditions for a query under a restriction, on `fhir_resources r`. */
-  private where(query: SearchQuery, restriction: Restriction): Sql {
+  /**
+   * The WHERE conditions for a query under a restriction, on `fhir_resources r`; `lookup` says
+   * what the caller may see of the other types a criterion reads (a `_list`'s List).
+   */
+  private where(query: SearchQuery, restriction: Restriction, lookup: RestrictionLookup): Sql {
     const type = query.resourceType;
-    return sql`r.resource_type = ${type} AND r.deleted = ${false} AND ${compileCriteria(query.criteria, 'r', type)} AND ${restrictionSql(this.registry, restriction, 'r', type)}`;
+    const context = compileContext(this.registry, this.store.sequelize.getDialect(), lookup);
+    return sql`r.resource_type = ${type} AND r.deleted = ${false} AND ${compileCriteria(query.criteria, 'r', type, context)} AND ${restrictionSql(this.registry, restriction, 'r', type)}`;
   }
 
-  async count(query: SearchQuery, restriction: Restriction, transaction?: Transaction): Promise<number> {
-    const rows = await this.store.select<{ n: number | string }>(sql`SELECT COUNT(*) AS n FROM fhir_resources r WHERE ${this.where(query, restriction)}`, transaction);
+  async count(query: SearchQuery, restriction: Restriction, lookup: RestrictionLookup, transaction?: Transaction): Promise<number> {
+    const rows = await this.store.select<{ n: number | string }>(sql`SELECT COUNT(*) AS n FROM fhir_resources r WHERE ${this.where(query, restriction, lookup)}`, transaction);
     return Number(rows[0]?.n ?? 0);
   }
 
   async search(query: SearchQuery, restriction: Restriction, lookup: RestrictionLookup, transaction?: Transaction): Promise<SearchResult> {
-    if (query.summaryCount) return { matches: [], included: [], total: await this.count(query, restriction, transaction) };
+    if (query.summaryCount) return { matches: [], included: [], total: await this.count(query, restriction, lookup, transaction) };
 
     const keys = query.sort.map((key, i) => sql`${sortKeySql(key, 'r', query.resourceType)} AS ${rawSql(keyName(i))}`);
     const columns = rawSql(resourceColumns.split(', ').map((c) => `r.${c}`).join(', '));
-    const inner = sql`SELECT ${columns}${keys.length ? sql`, ${listSql(keys)}` : rawSql('')} FROM fhir_resources r WHERE ${this.where(query, restriction)}`;
+    const inner = sql`SELECT ${columns}${keys.length ? sql`, ${listSql(keys)}` : rawSql('')} FROM fhir_resources r WHERE ${this.where(query, restriction, lookup)}`;
     const order = rawSql([...query.sort.map((key, i) => `${keyName(i)} ${key.descending ? 'DESC' : 'ASC'}`), 'id ASC'].join(', '));
     const after = query.cursor ? this.keyset(query, decodeCursor(query.cursor, query.sort.length)) : rawSql('1 = 1');
     const rows = await this.store.select<Record<string, unknown>>(sql`SELECT * FROM (${inner}) q WHERE ${after} ORDER BY ${order} LIMIT ${query.count + 1}`, transaction);
@@ -59,7 +64,7 @@ export class SearchEngine {
     // a first page that holds every match is its own count; otherwise count when asked (or by default on page one)
     const wantTotal = query.total === 'accurate' || (query.total !== 'none' && !query.cursor);
     const complete = !query.cursor && !nextCursor;
-    const total = complete && query.total !== 'none' ? matches.length : wantTotal ? await this.count(query, restriction, transaction) : undefined;
+    const total = complete && query.total !== 'none' ? matches.length : wantTotal ? await this.count(query, restriction, lookup, transaction) : undefined;
     const included = await this.includes(query, matches, lookup, transaction);
     return { matches, included, ...(total !== undefined ? { total } : {}), ...(nextCursor ? { nextCursor } : {}) };
   }

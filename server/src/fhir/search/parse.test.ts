@@ -144,6 +144,40 @@ describe('parseSearch: composites, :identifier, :above and include wildcards', (
   });
 });
 
+describe('parseSearch: _content, _text and _list', () => {
+  it('reads _content and _text values normalized, commas as alternatives and repeats as separate criteria', () => {
+    expect(only('Observation', '_content=M%C3%BCller,SMITH')).toEqual({ kind: 'text', scope: 'content', values: ['muller', 'smith'] });
+    expect(only('Patient', '_text=%20%C3%89t%C3%A9%20')).toEqual({ kind: 'text', scope: 'narrative', values: ['ete'] });
+    expect(parse('Patient', '_content=anna&_content=berlin').criteria).toEqual([
+      { kind: 'text', scope: 'content', values: ['anna'] },
+      { kind: 'text', scope: 'content', values: ['berlin'] },
+    ]);
+  });
+
+  it('reads _list as List ids, commas as alternatives', () => {
+    expect(only('Observation', '_list=list-1,list.2')).toEqual({ kind: 'list', listIds: ['list-1', 'list.2'] });
+  });
+
+  it('refuses a _list that is a reference or a functional list, and text parameters without text', () => {
+    expect(() => parse('Observation', '_list=List/list-1')).toThrow(BadSearchValue);
+    expect(() => parse('AllergyIntolerance', '_list=$current-allergies')).toThrow(/functional lists/);
+    expect(() => parse('Observation', '_content=')).toThrow(BadSearchValue);
+    expect(() => parse('Observation', '_text=%20,')).toThrow(BadSearchValue);
+  });
+
+  it('lists modifiers on them, and _text on types without a narrative, as unknown', () => {
+    expect(parse('Observation', '_content:exact=a&_text:contains=b&_list:not=c').unknown).toEqual(['_content:exact', '_text:contains', '_list:not']);
+    const bundle = parse('Bundle', '_text=a&_content=b');
+    expect(bundle.unknown).toEqual(['_text']);
+    expect(bundle.criteria).toEqual([{ kind: 'text', scope: 'content', values: ['b'] }]);
+  });
+
+  it('reads them at the end of a chain and inside _has', () => {
+    expect(only('Observation', 'subject:Patient._text=anna')).toMatchObject({ kind: 'chain', branches: [{ resourceType: 'Patient', next: { kind: 'text', scope: 'narrative', values: ['anna'] } }] });
+    expect(only('Patient', '_has:Observation:patient:_list=l1')).toMatchObject({ kind: 'has', sourceType: 'Observation', next: { kind: 'list', listIds: ['l1'] } });
+  });
+});
+
 describe('parseSystemSearch', () => {
   const system = (query: string) => parseSystemSearch(registry, new URLSearchParams(query));
 

@@ -3,6 +3,7 @@ import { compositeParams } from '../definitions/composite-params.js';
 import type { FhirRegistry, SearchParamDef } from '../definitions/registry.js';
 import { referenceIdentifierParam } from '../indexing/derived-params.js';
 import { BadSearchValue, parseCompositeValues, parseDateValue, parseNumberValue, parseQuantityValue, parseReferenceValue, parseTokenValue } from './parse-values.js';
+import { isSpecialParam, parseSpecialParam } from './special-params.js';
 import { defaultCount, maxCount, type Criterion, type DateValue, type IncludeSpec, type SearchQuery, type SortKey, type SystemSearchQuery } from './query.js';
 
 export { BadSearchValue } from './parse-values.js';
@@ -23,6 +24,7 @@ export function parseCriterion(registry: FhirRegistry, resourceType: string, key
   const dot = key.indexOf('.');
   const head = dot < 0 ? key : key.slice(0, dot);
   const [name = '', modifier] = head.split(':', 2);
+  if (dot < 0 && isSpecialParam(name)) return parseSpecialParam(resourceType, name, modifier, value);
   if (name === '_id' && dot < 0) {
     if (modifier) return undefined;
     return { kind: 'id', values: splitSearchOnComma(value) };

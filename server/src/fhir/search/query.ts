@@ -56,7 +56,14 @@ export type Criterion =
   | { kind: 'composite'; param: CompositeParamDef; values: ComponentValue[][] }
   | { kind: 'chain'; param: SearchParamDef; branches: { resourceType: string; next: Criterion }[] }
   /** `_has:Observation:patient:code=…`: referenced by a sourceType resource (through param) that matches next. */
-  | { kind: 'has'; sourceType: string; param: SearchParamDef; next: Criterion };
+  | { kind: 'has'; sourceType: string; param: SearchParamDef; next: Criterion }
+  /** `_content` (every text of the resource) or `_text` (its narrative): contains one of the normalized values. */
+  | { kind: 'text'; scope: TextScope; values: string[] }
+  /** `_list=id,…`: an entry (`List.entry.item`) of one of these Lists. */
+  | { kind: 'list'; listIds: string[] };
+
+/** What a text search reads: the resource's whole content or only its narrative. */
+export type TextScope = 'content' | 'narrative';
 
 export interface SortKey {
   /** `_id` sorts by id; otherwise an indexed parameter. */
