@@ -1,3 +1,4 @@
+import { FhirError } from '../../http/errors.js';
 import { compositeComponentPrefix } from '../indexing/derived-params.js';
 import { normalizeString } from '../indexing/normalize.js';
 import type { IndexTable } from '../indexing/rows.js';
@@ -191,6 +192,19 @@ function compositeMatch(
 }
 
 /**
+ * What a chain or `_has` may read of the type it passes through: the caller's restriction there
+ * (its patient compartment, granular filters), so the criterion never tells what the caller could
+ * not search for itself; 403 when it may not read the type at all. Scope filters compile without
+ * a context: they only narrow what a scope grants.
+ */
+function passingThrough(context: CompileContext | undefined, resourceType: string, alias: string): Sql {
+  if (!context) return rawSql('1 = 1');
+  const visible = context.visible(resourceType, alias);
+  if (!visible) throw new FhirError(403, `the search reads ${resourceType} resources (chained or _has), which this access does not cover`, 'forbidden');
+  return visible;
+}
+
+/**
  * `_list`: the entries of the type (`List.entry.item`, the List's `item` index rows) of those
  * Lists that exist and that the caller may read; none when it may not read Lists at all.
  */
@@ -271,7 +285,8 @@ export function compileCriterion(criterion: Criterion, alias: string, resourceTy
         const condition = compileCriterion(next, target, targetType, aliases, false, context);
         const from = rawSql(`fhir_resources ${target}`);
         const t = rawSql(target);
-        return sql`${rawSql(x)}.target_type = ${targetType} AND ${rawSql(x)}.target_id IN (SELECT ${t}.id FROM ${from} WHERE ${t}.resource_type = ${targetType} AND ${t}.deleted = ${false} AND ${condition})`;
+        const visible = passingThrough(context, targetType, target);
+        return sql`${rawSql(x)}.target_type = ${targetType} AND ${rawSql(x)}.target_id IN (SELECT ${t}.id FROM ${from} WHERE ${t}.resource_type = ${targetType} AND ${t}.deleted = ${false} AND ${condition} AND ${visible})`;
       });
       return inIndex(alias, resourceType, 'reference', criterion.param.code, anyOf(branches), x, false, correlated);
     }
@@ -281,7 +296,8 @@ export function compileCriterion(criterion: Criterion, alias: string, resourceTy
       const h = rawSql(x);
       const s = rawSql(source);
       const condition = compileCriterion(criterion.next, source, criterion.sourceType, aliases, false, context);
-      const matchingSources = sql`SELECT ${s}.id FROM ${rawSql(`fhir_resources ${source}`)} WHERE ${s}.resource_type = ${criterion.sourceType} AND ${s}.deleted = ${false} AND ${condition}`;
+      const visible = passingThrough(context, criterion.sourceType, source);
+      const matchingSources = sql`SELECT ${s}.id FROM ${rawSql(`fhir_resources ${source}`)} WHERE ${s}.resource_type = ${criterion.sourceType} AND ${s}.deleted = ${false} AND ${condition} AND ${visible}`;
       return sql`${a}.id IN (SELECT ${h}.target_id FROM ${rawSql(`fhir_idx_reference ${x}`)} WHERE ${h}.resource_type = ${criterion.sourceType} AND ${h}.param = ${criterion.param.code} AND ${h}.target_type = ${resourceType} AND ${h}.resource_id IN (${matchingSources}))`;
     }
     case 'text': {
