@@ -3,7 +3,7 @@ import { compositeComponentPrefix } from '../indexing/derived-params.js';
 import { normalizeString } from '../indexing/normalize.js';
 import type { IndexTable } from '../indexing/rows.js';
 import { joinSql, likeEscape, rawSql, sql, sqlList, type Sql } from '../storage/sql.js';
-import type { CompileContext } from './context.js';
+import type { CompileContext, SqlDialect } from './context.js';
 import { textMatch } from './text-match.js';
 import type { ComponentValue, Criterion, DateValue, NumberValue, QuantityValue, ReferenceValue, TokenValue } from './query.js';
 
@@ -164,6 +164,15 @@ function componentMatch(x: string, component: ComponentValue): Sql {
 }
 
 /**
+ * `param` starts with `prefix`. On SQLite as a GLOB, which (case-sensitive, like the column) reads
+ * the (resource_type, param, …) index as a range; a LIKE would scan every row of the type.
+ */
+function paramStartsWith(x: Sql, prefix: string, dialect: SqlDialect | undefined): Sql {
+  if (dialect === 'sqlite' && !/[*?[]/.test(prefix)) return sql`${x}.param GLOB ${`${prefix}*`}`;
+  return sql`${x}.param LIKE ${`${likeEscape(prefix)}%`} ${escape}`;
+}
+
+/**
  * A composite value: rows of the first component (`code#0#<element>`) that match, with, for each
  * further component, a matching row of the same element (`code#1#<element>`: the same suffix).
  */
@@ -175,6 +184,7 @@ function compositeMatch(
   components: ComponentValue[],
   aliases: Aliases,
   correlated: boolean,
+  dialect: SqlDialect | undefined,
 ): Sql {
   const first = aliases.take('k');
   const f = rawSql(first);
@@ -186,7 +196,7 @@ function compositeMatch(
     return sql`EXISTS (SELECT 1 FROM ${rawSql(`fhir_idx_${types[i + 1]} ${x}`)} WHERE ${xr}.resource_type = ${f}.resource_type AND ${xr}.resource_id = ${f}.resource_id AND ${xr}.param = ${prefix} || SUBSTR(${f}.param, ${firstPrefix.length + 1}) AND (${componentMatch(x, components[i + 1]!)}))`;
   });
   const firstTable = rawSql(`fhir_idx_${types[0]} ${first}`);
-  const conditions = joinSql([sql`${f}.param LIKE ${`${likeEscape(firstPrefix)}%`} ${escape}`, componentMatch(first, components[0]!), ...others], ' AND ');
+  const conditions = joinSql([paramStartsWith(f, firstPrefix, dialect), componentMatch(first, components[0]!), ...others], ' AND ');
   if (correlated) return sql`EXISTS (SELECT 1 FROM ${firstTable} WHERE ${f}.resource_type = ${resourceType} AND ${rawSql(`${first}.resource_id = ${alias}.id`)} AND ${conditions})`;
   return sql`${rawSql(alias)}.id IN (SELECT ${f}.resource_id FROM ${firstTable} WHERE ${f}.resource_type = ${resourceType} AND ${conditions})`;
 }
@@ -276,7 +286,7 @@ export function compileCriterion(criterion: Criterion, alias: string, resourceTy
     }
     case 'composite': {
       const types = criterion.param.components.map((component) => component.type);
-      return anyOf(criterion.values.map((components) => compositeMatch(alias, resourceType, criterion.param.code, types, components, aliases, correlated)));
+      return anyOf(criterion.values.map((components) => compositeMatch(alias, resourceType, criterion.param.code, types, components, aliases, correlated, context?.dialect)));
     }
     case 'chain': {
       const x = aliases.take('c');
