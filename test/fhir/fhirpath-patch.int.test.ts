@@ -213,21 +213,16 @@ describe('FHIRPath Patch errors', () => {
 });
 
 describe('FHIRPath Patch in Bundles', () => {
+  const postBundle = (type: 'transaction' | 'batch', entry: unknown[]) => fhir.request('', { method: 'POST', body: { resourceType: 'Bundle', type, entry } });
+
   it('applies a Parameters PATCH entry of a transaction next to a JSON Patch entry', async () => {
     await seedPatient('fpp-b1');
     await seedPatient('fpp-b2');
     const jsonPatch = Buffer.from(JSON.stringify([{ op: 'replace', path: '/gender', value: 'male' }])).toString('base64');
-    const res = await fhir.request('', {
-      method: 'POST',
-      body: {
-        resourceType: 'Bundle',
-        type: 'transaction',
-        entry: [
-          { resource: parameters(operation('replace', "Patient.name.where(use='official').family", value({ valueString: 'Ngata' }))), request: { method: 'PATCH', url: 'Patient/fpp-b1' } },
-          { resource: { resourceType: 'Binary', contentType: 'application/json-patch+json', data: jsonPatch }, request: { method: 'PATCH', url: `Patient?identifier=${mrn}|FPP-B2` } },
-        ],
-      },
-    });
+    const res = await postBundle('transaction', [
+      { resource: parameters(operation('replace', "Patient.name.where(use='official').family", value({ valueString: 'Ngata' }))), request: { method: 'PATCH', url: 'Patient/fpp-b1' } },
+      { resource: { resourceType: 'Binary', contentType: 'application/json-patch+json', data: jsonPatch }, request: { method: 'PATCH', url: `Patient?identifier=${mrn}|FPP-B2` } },
+    ]);
     expect(res.status).toBe(200);
     expect(res.body.entry.map((e: { response: { status: string; location: string } }) => [e.response.status, e.response.location])).toEqual([
       ['200 OK', 'Patient/fpp-b1/_history/2'],
@@ -240,17 +235,10 @@ describe('FHIRPath Patch in Bundles', () => {
 
   it('rolls the whole transaction back when a FHIRPath Patch entry fails', async () => {
     await seedPatient('fpp-b3');
-    const res = await fhir.request('', {
-      method: 'POST',
-      body: {
-        resourceType: 'Bundle',
-        type: 'transaction',
-        entry: [
-          { resource: { ...patientBody('fpp-b4'), gender: 'male' }, request: { method: 'PUT', url: 'Patient/fpp-b4' } },
-          { resource: parameters(operation('replace', 'Patient.deceased', value({ valueBoolean: true }))), request: { method: 'PATCH', url: 'Patient/fpp-b3' } },
-        ],
-      },
-    });
+    const res = await postBundle('transaction', [
+      { resource: { ...patientBody('fpp-b4'), gender: 'male' }, request: { method: 'PUT', url: 'Patient/fpp-b4' } },
+      { resource: parameters(operation('replace', 'Patient.deceased', value({ valueBoolean: true }))), request: { method: 'PATCH', url: 'Patient/fpp-b3' } },
+    ]);
     expect(res.status).toBe(422);
     expect(res.body.issue[0].diagnostics).toMatch(/^entry 1: operation 0 \(replace\): path "Patient.deceased" selects 0 elements/);
     expect(await versionOf('Patient/fpp-b3')).toBe('1');
@@ -259,17 +247,10 @@ describe('FHIRPath Patch in Bundles', () => {
 
   it('answers a malformed Parameters entry of a batch with 400 in its response only', async () => {
     await seedPatient('fpp-b5');
-    const res = await fhir.request('', {
-      method: 'POST',
-      body: {
-        resourceType: 'Bundle',
-        type: 'batch',
-        entry: [
-          { resource: parameters(operation('jump', 'Patient.gender')), request: { method: 'PATCH', url: 'Patient/fpp-b5' } },
-          { resource: parameters(operation('add', 'Patient', name('active'), value({ valueBoolean: false }))), request: { method: 'PATCH', url: 'Patient/fpp-b5' } },
-        ],
-      },
-    });
+    const res = await postBundle('batch', [
+      { resource: parameters(operation('jump', 'Patient.gender')), request: { method: 'PATCH', url: 'Patient/fpp-b5' } },
+      { resource: parameters(operation('add', 'Patient', name('active'), value({ valueBoolean: false }))), request: { method: 'PATCH', url: 'Patient/fpp-b5' } },
+    ]);
     expect(res.status).toBe(200);
     expect(res.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual(['400', '200 OK']);
     expect(await readBack('Patient/fpp-b5')).toEqual({ ...patientBody('fpp-b5'), active: false });
