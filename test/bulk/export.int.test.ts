@@ -218,6 +218,15 @@ describe('refusals', () => {
     }
   });
 
+  it('answers 403 at kick-off to a _typeFilter whose chain or _has reads a type the client may not read', async () => {
+    // esToken reads Patient and Observation only
+    for (const filter of ['Patient?_has:Condition:patient:code=x', 'Observation?encounter:Encounter.status=finished']) {
+      const res = await kickOff(server, esToken, `/fhir/r4/$export?_typeFilter=${encodeURIComponent(filter)}`);
+      expect(res.status, filter).toBe(403);
+      expect(res.json()).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'forbidden' }] });
+    }
+  });
+
   it('answers 403 without the $export scope', async () => {
     const token = await backendToken(server, rsClient, 'system/Patient.rs system/*.$bulkdata-status');
     expect((await kickOff(server, token, '/fhir/r4/$export')).status).toBe(403);

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
 import { FhirError } from '../../http/errors.js';
+import { policyForAccess } from '../access/guard.js';
 import type { FhirService } from '../http/service.js';
 import { bulkAccess, requireScope } from './access.js';
 import type { BulkJobKind } from './models.js';
 import { syncPractitionerPanels } from './panels.js';
-import { parseExportParams, requestPairs } from './params.js';
+import { checkTypeFilterAccess, parseExportParams, requestPairs } from './params.js';
 import { bulkExports } from './services.js';
 
 const operationScope = { system: '*', patient: 'Patient', group: 'Group' } as const;
@@ -42,6 +43,7 @@ export function kickOff(ctx: Pick<AppContext, 'sequelize' | 'config' | 'settings
     requireScope(access.scopes.allowsOperation('$export', scope), `system/${scope}.$export`);
     const params = parseExportParams(service, requestPairs(req), access.scopes.toString());
     if (kind === 'system' && params.patients) throw new FhirError(400, 'the patient parameter applies to Patient and Group exports', 'invalid');
+    checkTypeFilterAccess(service, params.typeFilters, policyForAccess(access));
     // the panels exported (as Groups, or as the Group exported) are the current ones
     await syncPractitionerPanels(service);
     const groupId = kind === 'group' ? String(req.params.id) : null;

@@ -1,7 +1,10 @@
 import type { Request } from 'express';
 import { FhirError } from '../../http/errors.js';
+import type { AccessPolicy } from '../access/policy.js';
 import { parseSearchOrFail } from '../controllers/search.js';
 import { queryPairs, type FhirService } from '../http/service.js';
+import { compileCriteria } from '../search/compile.js';
+import { compileContext } from '../search/context.js';
 import type { Criterion } from '../search/query.js';
 import { parseElements } from './elements.js';
 
@@ -64,6 +67,19 @@ export function typeFilterCriteria(service: FhirService, typeFilters: readonly s
     result.push(parseSearchOrFail(service, resourceType, [...new URLSearchParams(query)], true).criteria);
   }
   return result;
+}
+
+/**
+ * Compiles every `_typeFilter` under the client's access, so one whose chain or `_has` reads a
+ * type the client may not read is refused (403) at kick-off rather than failing the job.
+ */
+export function checkTypeFilterAccess(service: FhirService, typeFilters: readonly string[], policy: AccessPolicy): void {
+  const context = compileContext(service.registry, service.repository.store.sequelize.getDialect(), (type) => policy.restrictionFor(type, 'r'));
+  for (const filter of typeFilters) {
+    const type = service.registry.canonicalType(filter.split('?', 1)[0] ?? '');
+    if (!type) continue;
+    for (const criteria of typeFilterCriteria(service, [filter], type)) compileCriteria(criteria, 'r', type, context);
+  }
 }
 
 /** Validates kick-off parameters (400 on the first bad one). */
