@@ -196,7 +196,8 @@ function compositeMatch(
     return sql`EXISTS (SELECT 1 FROM ${rawSql(`fhir_idx_${types[i + 1]} ${x}`)} WHERE ${xr}.resource_type = ${f}.resource_type AND ${xr}.resource_id = ${f}.resource_id AND ${xr}.param = ${prefix} || SUBSTR(${f}.param, ${firstPrefix.length + 1}) AND (${componentMatch(x, components[i + 1]!)}))`;
   });
   const firstTable = rawSql(`fhir_idx_${types[0]} ${first}`);
-  const conditions = joinSql([paramStartsWith(f, firstPrefix, dialect), componentMatch(first, components[0]!), ...others], ' AND ');
+  // checked per candidate (correlated), the lookup goes by (resource_type, resource_id): no range on param to tempt the planner
+  const conditions = joinSql([paramStartsWith(f, firstPrefix, correlated ? undefined : dialect), componentMatch(first, components[0]!), ...others], ' AND ');
   if (correlated) return sql`EXISTS (SELECT 1 FROM ${firstTable} WHERE ${f}.resource_type = ${resourceType} AND ${rawSql(`${first}.resource_id = ${alias}.id`)} AND ${conditions})`;
   return sql`${rawSql(alias)}.id IN (SELECT ${f}.resource_id FROM ${firstTable} WHERE ${f}.resource_type = ${resourceType} AND ${conditions})`;
 }
