@@ -3,14 +3,13 @@
 // to its local CA. Everything goes over real TLS connections to the real server.
 import { X509Certificate } from 'node:crypto';
 import { readdir, stat, writeFile } from 'node:fs/promises';
-import https from 'node:https';
 import path from 'node:path';
 import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/src/server.js';
 import { x509 } from '../../server/src/tls/x509.js';
 import { createPracticeCa, issuePracticeLeaf, type PracticeCa, type PracticeLeaf } from '../helpers/practice-certificate.js';
-import { AdminSession, removeDir, startTestServer, tempDataDir, type HttpResult } from '../helpers/server.js';
+import { AdminSession, removeDir, request, startTestServer, tempDataDir, type HttpResult } from '../helpers/server.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const POSIX = process.platform !== 'win32';
@@ -47,33 +46,9 @@ function presentedFingerprint(): Promise<string> {
   });
 }
 
-/** An admin API call over a connection that verifies the server against both CAs. */
+/** An admin API call over a fresh connection that verifies the server against the trusted CAs. */
 function call(session: { cookie: string; csrfToken: string }, method: string, pathname: string, body?: object): Promise<HttpResult> {
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        servername: 'localhost',
-        path: pathname,
-        method,
-        ca: trusted,
-        agent: false,
-        headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken, ...(text === undefined ? {} : { 'content-type': 'application/json' }) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const answer = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: answer, json: <T>() => JSON.parse(answer) as T });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(text);
-  });
+  return request(server, pathname, { method, body, ca: trusted, agent: false, headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken } });
 }
 
 let admin: AdminSession;

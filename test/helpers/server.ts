@@ -30,16 +30,31 @@ export interface HttpResult {
 export interface RequestOptions {
   method?: string;
   headers?: Record<string, string>;
-  body?: string | object;
+  /** A string or Buffer goes as it is; an object as JSON. */
+  body?: string | Buffer | object;
+  /** The CAs to trust (default: the server's own). */
+  ca?: string | string[];
+  /** A fresh connection (so a changed server certificate is seen), not a pooled one. */
+  agent?: false;
 }
 
-/** An HTTPS request that trusts only the server's own CA. */
+/** An HTTPS request that trusts only the server's own CA (or the given ones). */
 export function request(server: RunningServer, pathname: string, options: RequestOptions = {}): Promise<HttpResult> {
-  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-  const headers: Record<string, string> = { ...(body !== undefined && typeof options.body === 'object' ? { 'content-type': 'application/json' } : {}), ...options.headers };
+  const asJson = options.body !== undefined && typeof options.body === 'object' && !Buffer.isBuffer(options.body);
+  const body = asJson ? JSON.stringify(options.body) : (options.body as string | Buffer | undefined);
+  const headers: Record<string, string> = { ...(asJson ? { 'content-type': 'application/json' } : {}), ...options.headers };
   return new Promise((resolve, reject) => {
     const req = https.request(
-      { host: '127.0.0.1', port: server.port, servername: 'localhost', path: pathname, method: options.method ?? 'GET', headers, ca: server.tls.caPem },
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        servername: 'localhost',
+        path: pathname,
+        method: options.method ?? 'GET',
+        headers,
+        ca: options.ca ?? server.tls.caPem,
+        ...(options.agent === false ? { agent: false } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

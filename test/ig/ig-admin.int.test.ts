@@ -1,7 +1,6 @@
 // FHIR Setup's Implementation Guides: an administrator uploads a FHIR package (.tgz) to the
 // running server, sees it listed, and the server checks resources against its profiles at once.
 import { readFile } from 'node:fs/promises';
-import https from 'node:https';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearInstalledConformanceResources } from '../../server/src/fhir/ig/profiles.js';
@@ -25,28 +24,10 @@ let usCorePackage: Buffer;
 
 /** Sends `body` as the request body with the admin session's cookie and CSRF token. */
 function upload(session: AdminSession, body: Buffer, contentType = 'application/gzip'): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        servername: 'localhost',
-        path: '/admin/api/ig/packages',
-        method: 'POST',
-        ca: server.tls.caPem,
-        headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken, 'content-type': contentType, 'content-length': String(body.length) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: <T>() => JSON.parse(text) as T });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+  return request(server, '/admin/api/ig/packages', {
+    method: 'POST',
+    body,
+    headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken, 'content-type': contentType, 'content-length': String(body.length) },
   });
 }
 
