@@ -221,22 +221,15 @@ describe('conditional entries in Bundles', () => {
   it('runs conditional updates and deletes in a transaction, resolving references to a conditional entry', async () => {
     await seedPatient('bx-1', 'BX-1');
     await seedPatient('bx-gone', 'BX-GONE');
-    const res = await fhir.request('', {
-      method: 'POST',
-      body: {
-        resourceType: 'Bundle',
-        type: 'transaction',
-        entry: [
-          { fullUrl: 'urn:uuid:0b0b0b0b-0000-4000-8000-000000000001', resource: patientBody('BX-1', { gender: 'male' }), request: { method: 'PUT', url: `Patient?identifier=${mrn}|BX-1` } },
-          { fullUrl: 'urn:uuid:0b0b0b0b-0000-4000-8000-000000000002', resource: patientBody('BX-NEW'), request: { method: 'PUT', url: `Patient?identifier=${mrn}|BX-NEW` } },
-          { request: { method: 'DELETE', url: `Patient?identifier=${mrn}|BX-GONE` } },
-          {
-            resource: { ...observation('bx-obs', 'x', 'BX-OBS'), subject: { reference: 'urn:uuid:0b0b0b0b-0000-4000-8000-000000000002' } },
-            request: { method: 'PUT', url: 'Observation/bx-obs' },
-          },
-        ],
+    const res = await fhir.postBundle('transaction', [
+      { fullUrl: 'urn:uuid:0b0b0b0b-0000-4000-8000-000000000001', resource: patientBody('BX-1', { gender: 'male' }), request: { method: 'PUT', url: `Patient?identifier=${mrn}|BX-1` } },
+      { fullUrl: 'urn:uuid:0b0b0b0b-0000-4000-8000-000000000002', resource: patientBody('BX-NEW'), request: { method: 'PUT', url: `Patient?identifier=${mrn}|BX-NEW` } },
+      { request: { method: 'DELETE', url: `Patient?identifier=${mrn}|BX-GONE` } },
+      {
+        resource: { ...observation('bx-obs', 'x', 'BX-OBS'), subject: { reference: 'urn:uuid:0b0b0b0b-0000-4000-8000-000000000002' } },
+        request: { method: 'PUT', url: 'Observation/bx-obs' },
       },
-    });
+    ]);
     expect(res.status).toBe(200);
     expect(res.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual(['200 OK', '201 Created', '204 No Content', '201 Created']);
     expect(res.body.entry[0].response.location).toBe('Patient/bx-1/_history/2');
@@ -249,17 +242,10 @@ describe('conditional entries in Bundles', () => {
   it('rolls a transaction back when a conditional entry matches several resources', async () => {
     await seedPatient('bx-dup-1', 'BX-DUP');
     await seedPatient('bx-dup-2', 'BX-DUP');
-    const res = await fhir.request('', {
-      method: 'POST',
-      body: {
-        resourceType: 'Bundle',
-        type: 'transaction',
-        entry: [
-          { resource: patientBody('BX-ROLLBACK'), request: { method: 'PUT', url: `Patient?identifier=${mrn}|BX-ROLLBACK` } },
-          { request: { method: 'DELETE', url: `Patient?identifier=${mrn}|BX-DUP` } },
-        ],
-      },
-    });
+    const res = await fhir.postBundle('transaction', [
+      { resource: patientBody('BX-ROLLBACK'), request: { method: 'PUT', url: `Patient?identifier=${mrn}|BX-ROLLBACK` } },
+      { request: { method: 'DELETE', url: `Patient?identifier=${mrn}|BX-DUP` } },
+    ]);
     expect(res.status).toBe(412);
     expect(await patientsWith('BX-ROLLBACK')).toEqual([]);
     expect(await patientsWith('BX-DUP')).toEqual(['bx-dup-1', 'bx-dup-2']);
@@ -269,17 +255,10 @@ describe('conditional entries in Bundles', () => {
     await seedPatient('bp-1', 'BP-1');
     await seedPatient('bp-2', 'BP-2');
     const binary = (operations: unknown) => ({ resourceType: 'Binary', contentType: 'application/json-patch+json', data: Buffer.from(JSON.stringify(operations)).toString('base64') });
-    const res = await fhir.request('', {
-      method: 'POST',
-      body: {
-        resourceType: 'Bundle',
-        type: 'transaction',
-        entry: [
-          { resource: binary([{ op: 'add', path: '/gender', value: 'female' }]), request: { method: 'PATCH', url: 'Patient/bp-1' } },
-          { resource: binary([{ op: 'add', path: '/active', value: true }]), request: { method: 'PATCH', url: `Patient?identifier=${mrn}|BP-2` } },
-        ],
-      },
-    });
+    const res = await fhir.postBundle('transaction', [
+      { resource: binary([{ op: 'add', path: '/gender', value: 'female' }]), request: { method: 'PATCH', url: 'Patient/bp-1' } },
+      { resource: binary([{ op: 'add', path: '/active', value: true }]), request: { method: 'PATCH', url: `Patient?identifier=${mrn}|BP-2` } },
+    ]);
     expect(res.status).toBe(200);
     expect(res.body.entry.map((e: { response: { status: string; location: string } }) => [e.response.status, e.response.location])).toEqual([
       ['200 OK', 'Patient/bp-1/_history/2'],
@@ -288,41 +267,24 @@ describe('conditional entries in Bundles', () => {
     expect((await fhir.request('Patient/bp-1')).body.gender).toBe('female');
     expect((await fhir.request('Patient/bp-2')).body.active).toBe(true);
 
-    const failing = await fhir.request('', {
-      method: 'POST',
-      body: {
-        resourceType: 'Bundle',
-        type: 'transaction',
-        entry: [
-          { resource: binary([{ op: 'add', path: '/gender', value: 'male' }]), request: { method: 'PATCH', url: 'Patient/bp-1' } },
-          { resource: binary([{ op: 'test', path: '/active', value: false }]), request: { method: 'PATCH', url: 'Patient/bp-2' } },
-        ],
-      },
-    });
+    const failing = await fhir.postBundle('transaction', [
+      { resource: binary([{ op: 'add', path: '/gender', value: 'male' }]), request: { method: 'PATCH', url: 'Patient/bp-1' } },
+      { resource: binary([{ op: 'test', path: '/active', value: false }]), request: { method: 'PATCH', url: 'Patient/bp-2' } },
+    ]);
     expect(failing.status).toBe(422);
     expect((await fhir.request('Patient/bp-1')).body.gender).toBe('female');
-    const notBinary = await fhir.request('', {
-      method: 'POST',
-      body: { resourceType: 'Bundle', type: 'batch', entry: [{ resource: patientBody('BP-1'), request: { method: 'PATCH', url: 'Patient/bp-1' } }] },
-    });
+    const notBinary = await fhir.postBundle('batch', [{ resource: patientBody('BP-1'), request: { method: 'PATCH', url: 'Patient/bp-1' } }]);
     expect(notBinary.body.entry[0].response.status).toBe('400');
   });
 
   it('answers each conditional entry of a batch on its own', async () => {
     await seedPatient('bb-dup-1', 'BB-DUP');
     await seedPatient('bb-dup-2', 'BB-DUP');
-    const res = await fhir.request('', {
-      method: 'POST',
-      body: {
-        resourceType: 'Bundle',
-        type: 'batch',
-        entry: [
-          { request: { method: 'DELETE', url: `Patient?identifier=${mrn}|BB-DUP` } },
-          { request: { method: 'DELETE', url: `Patient?identifier=${mrn}|BB-NONE` } },
-          { resource: patientBody('BB-NEW'), request: { method: 'PUT', url: `Patient?identifier=${mrn}|BB-NEW` } },
-        ],
-      },
-    });
+    const res = await fhir.postBundle('batch', [
+      { request: { method: 'DELETE', url: `Patient?identifier=${mrn}|BB-DUP` } },
+      { request: { method: 'DELETE', url: `Patient?identifier=${mrn}|BB-NONE` } },
+      { resource: patientBody('BB-NEW'), request: { method: 'PUT', url: `Patient?identifier=${mrn}|BB-NEW` } },
+    ]);
     expect(res.status).toBe(200);
     expect(res.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual(['412', '200 OK', '201 Created']);
     expect(res.body.entry[1].response.outcome.resourceType).toBe('OperationOutcome');
@@ -361,18 +323,14 @@ describe("a patient token never reaches another patient's data through condition
     expect(own.body.valueQuantity.value).toBe(71);
     expect((await patch('Observation/cp-obs-anna', [{ op: 'replace', path: '/subject/reference', value: 'Patient/cp-bert' }], {}, token)).status).toBe(403);
     const data = Buffer.from(JSON.stringify(operations)).toString('base64');
-    const bundle = await fhir.request('', {
-      method: 'POST',
+    const bundle = await fhir.postBundle(
+      'batch',
+      [
+        { resource: { resourceType: 'Binary', contentType: 'application/json-patch+json', data }, request: { method: 'PATCH', url: 'Observation/cp-obs-bert' } },
+        { resource: { resourceType: 'Binary', contentType: 'application/json-patch+json', data }, request: { method: 'PATCH', url: 'Observation?_id=cp-obs-bert' } },
+      ],
       token,
-      body: {
-        resourceType: 'Bundle',
-        type: 'batch',
-        entry: [
-          { resource: { resourceType: 'Binary', contentType: 'application/json-patch+json', data }, request: { method: 'PATCH', url: 'Observation/cp-obs-bert' } },
-          { resource: { resourceType: 'Binary', contentType: 'application/json-patch+json', data }, request: { method: 'PATCH', url: 'Observation?_id=cp-obs-bert' } },
-        ],
-      },
-    });
+    );
     expect(bundle.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual(['404', '404']);
     expect((await bertObservation()).meta.versionId).toBe('1');
   });
@@ -383,11 +341,7 @@ describe("a patient token never reaches another patient's data through condition
     expect(res.status).toBe(200);
     expect(res.body.resourceType).toBe('OperationOutcome');
     expect((await fhir.request('Patient?_id=cp-bert', { method: 'DELETE', token })).status).toBe(200);
-    const bundle = await fhir.request('', {
-      method: 'POST',
-      token,
-      body: { resourceType: 'Bundle', type: 'transaction', entry: [{ request: { method: 'DELETE', url: 'Observation?subject=Patient/cp-bert' } }] },
-    });
+    const bundle = await fhir.postBundle('transaction', [{ request: { method: 'DELETE', url: 'Observation?subject=Patient/cp-bert' } }], token);
     expect(bundle.status).toBe(200);
     expect(bundle.body.entry[0].response.status).toBe('200 OK');
     expect((await fhir.request('Observation/cp-obs-bert')).status).toBe(200);

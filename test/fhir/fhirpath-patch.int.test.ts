@@ -213,13 +213,11 @@ describe('FHIRPath Patch errors', () => {
 });
 
 describe('FHIRPath Patch in Bundles', () => {
-  const postBundle = (type: 'transaction' | 'batch', entry: unknown[]) => fhir.request('', { method: 'POST', body: { resourceType: 'Bundle', type, entry } });
-
   it('applies a Parameters PATCH entry of a transaction next to a JSON Patch entry', async () => {
     await seedPatient('fpp-b1');
     await seedPatient('fpp-b2');
     const jsonPatch = Buffer.from(JSON.stringify([{ op: 'replace', path: '/gender', value: 'male' }])).toString('base64');
-    const res = await postBundle('transaction', [
+    const res = await fhir.postBundle('transaction', [
       { resource: parameters(operation('replace', "Patient.name.where(use='official').family", value({ valueString: 'Ngata' }))), request: { method: 'PATCH', url: 'Patient/fpp-b1' } },
       { resource: { resourceType: 'Binary', contentType: 'application/json-patch+json', data: jsonPatch }, request: { method: 'PATCH', url: `Patient?identifier=${mrn}|FPP-B2` } },
     ]);
@@ -235,7 +233,7 @@ describe('FHIRPath Patch in Bundles', () => {
 
   it('rolls the whole transaction back when a FHIRPath Patch entry fails', async () => {
     await seedPatient('fpp-b3');
-    const res = await postBundle('transaction', [
+    const res = await fhir.postBundle('transaction', [
       { resource: { ...patientBody('fpp-b4'), gender: 'male' }, request: { method: 'PUT', url: 'Patient/fpp-b4' } },
       { resource: parameters(operation('replace', 'Patient.deceased', value({ valueBoolean: true }))), request: { method: 'PATCH', url: 'Patient/fpp-b3' } },
     ]);
@@ -247,7 +245,7 @@ describe('FHIRPath Patch in Bundles', () => {
 
   it('answers a malformed Parameters entry of a batch with 400 in its response only', async () => {
     await seedPatient('fpp-b5');
-    const res = await postBundle('batch', [
+    const res = await fhir.postBundle('batch', [
       { resource: parameters(operation('jump', 'Patient.gender')), request: { method: 'PATCH', url: 'Patient/fpp-b5' } },
       { resource: parameters(operation('add', 'Patient', name('active'), value({ valueBoolean: false }))), request: { method: 'PATCH', url: 'Patient/fpp-b5' } },
     ]);

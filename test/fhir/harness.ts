@@ -152,6 +152,11 @@ export class FhirTestServer {
     return mintToken(this.context, claims);
   }
 
+  /** POSTs a transaction or batch Bundle of these entries to the base (with the admin token unless another is given). */
+  postBundle(type: 'transaction' | 'batch', entry: unknown[], token?: string): Promise<FhirResponse> {
+    return this.request('', { method: 'POST', body: { resourceType: 'Bundle', type, entry }, ...(token === undefined ? {} : { token }) });
+  }
+
   /** An HTTPS request trusting only the server's CA; JSON bodies as application/fhir+json. */
   request(path: string, options: FhirRequestOptions = {}): Promise<FhirResponse> {
     const raw = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
