@@ -5,9 +5,8 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app.js';
-import { serverFhirService } from './fhir/api.js';
+import { fhirIndexRefresh, serverFhirService, stopFhirIndexRefresh } from './fhir/api.js';
 import { fastRead } from './fhir/http/fast-read.js';
-import { reindexStale } from './fhir/indexing/reindex.js';
 import { authenticateBearer } from './oauth/bearer.js';
 import { AuditLog } from './audit/audit-log.js';
 import type { ServerConfig } from './config/types.js';
@@ -27,8 +26,11 @@ export interface RunningServer {
   urls: { origin: string; fhirBase: string; issuer: string; admin: string; setup?: string };
   tls: { caPem: string; certPem: string; caFingerprint256: string; leafFingerprint256: string };
   context: AppContext;
-  /** Settles when stored resources indexed by an earlier version (or before a package install) are re-indexed. */
-  indexRefresh: Promise<void>;
+  /**
+   * Builds the FHIR service if no request has yet, and settles when the stored resources an earlier
+   * version indexed differently are re-indexed (api.ts serverFhirService).
+   */
+  fhirIndexRefresh(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -100,15 +102,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     });
     ctx.port = (server.address() as AddressInfo).port;
     const bulkWorker = startBulkWorker(ctx);
-    let closing: Promise<void> | undefined;
-    const fhir = serverFhirService(ctx);
-    const indexRefresh = reindexStale(fhir.repository.store, fhir.registry, () => closing !== undefined).then(
-      ({ types, resources }) => {
-        if (types.length) log.info({ types, resources }, 'search index rebuilt for resources an earlier version indexed');
-      },
-      (error: unknown) => log.error({ err: error }, 'search index rebuild failed'),
-    );
 
+    let closing: Promise<void> | undefined;
     const close = () => {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -117,7 +112,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
         await stopped;
         clearTimeout(force);
         await bulkWorker.stop();
-        await indexRefresh;
+        await stopFhirIndexRefresh(ctx);
         await sequelize.close();
       })();
       return closing;
@@ -133,7 +128,10 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
         return { caPem, certPem, caFingerprint256, leafFingerprint256 };
       },
       context: ctx,
-      indexRefresh,
+      fhirIndexRefresh: () => {
+        serverFhirService(ctx);
+        return fhirIndexRefresh(ctx);
+      },
       close,
     };
   } catch (error) {

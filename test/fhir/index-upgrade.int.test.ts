@@ -32,7 +32,7 @@ afterAll(async () => {
 describe('search index after an upgrade', () => {
   it('records on a new database that every type is indexed as this version indexes it', async () => {
     server = await startTestServer(dir);
-    await server.indexRefresh;
+    await server.fhirIndexRefresh();
     const registry = fhirRegistry();
     const recorded = await select<{ resource_type: string; signature: string }>(server.context.sequelize, 'SELECT resource_type, signature FROM fhir_index_state');
     expect(new Map(recorded.map((row) => [row.resource_type, row.signature]))).toEqual(new Map(registry.resourceTypes.map((type) => [type, indexSignature(registry, type)])));
@@ -59,7 +59,7 @@ describe('search index after an upgrade', () => {
     await server!.close();
 
     server = await startTestServer(dir);
-    await server.indexRefresh;
+    await server.fhirIndexRefresh();
     const restarted = server.context.sequelize;
     expect(await indexRows(restarted, 'Device', 'iu-device')).toBe(deviceRows);
     expect(await compartments(restarted, 'Device', 'iu-device')).toEqual(['iu-pat']);

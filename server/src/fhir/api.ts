@@ -5,6 +5,7 @@ import { bearerAuthenticate, type VerifyBearer } from './access/guard.js';
 import { bulkRouter } from './bulk/router.js';
 import { fhirRegistry } from './definitions/registry.js';
 import { fhirRouter } from './http/router.js';
+import { reindexStale } from './indexing/reindex.js';
 import type { FhirService } from './http/service.js';
 import { FhirRepository } from './repository/fhir-repository.js';
 import { FhirStore } from './storage/fhir-store.js';
@@ -16,15 +17,42 @@ export function createFhirService(ctx: Pick<AppContext, 'sequelize' | 'urls'>): 
 }
 
 const services = new WeakMap<AppContext, FhirService>();
+const indexRefreshes = new WeakMap<AppContext, Promise<void>>();
+const stopping = new WeakSet<AppContext>();
 
-/** The running server's FHIR service, built on first use (loading the R4 definitions takes a couple of seconds). */
+/**
+ * The running server's FHIR service, built on first use (loading the R4 definitions takes a couple
+ * of seconds). Building it starts re-indexing, in the background, the stored types an earlier
+ * version indexed differently (indexing/index-state.ts).
+ */
 export function serverFhirService(ctx: AppContext): FhirService {
   let service = services.get(ctx);
   if (!service) {
     service = createFhirService(ctx);
     services.set(ctx, service);
+    indexRefreshes.set(ctx, refreshIndex(ctx, service));
   }
   return service;
+}
+
+async function refreshIndex(ctx: AppContext, service: FhirService): Promise<void> {
+  try {
+    const { types, resources } = await reindexStale(service.repository.store, service.registry, () => stopping.has(ctx));
+    if (types.length) ctx.log.info({ types, resources }, 'search index rebuilt for resources an earlier version indexed');
+  } catch (error) {
+    ctx.log.error({ err: error }, 'search index rebuild failed');
+  }
+}
+
+/** Settles when the re-index started with the FHIR service is done (at once when the service was never built). */
+export function fhirIndexRefresh(ctx: AppContext): Promise<void> {
+  return indexRefreshes.get(ctx) ?? Promise.resolve();
+}
+
+/** Ends the background re-index between batches (the server is closing); settles when it has stopped. */
+export function stopFhirIndexRefresh(ctx: AppContext): Promise<void> {
+  stopping.add(ctx);
+  return fhirIndexRefresh(ctx);
 }
 
 /**
