@@ -11,7 +11,7 @@ import type { ProvenanceTarget } from '../provenance/provenance.js';
 import type { FhirJson, StoredResource } from '../storage/fhir-store.js';
 import { parseEntryRequest, type EntryRequest } from './entry-request.js';
 import { patchOfEntry } from './patch-body.js';
-import { rewriteReferences } from './references.js';
+import { isAbsoluteReference, isConditionalReference, rewriteReferences } from './references.js';
 
 interface Entry {
   index: number;
@@ -155,7 +155,7 @@ export class BundleProcessor {
     await rewriteReferences(resource, async (reference) => {
       const inBundle = ids.get(reference);
       if (inBundle) return inBundle;
-      if (/^[A-Z][A-Za-z]+\?/.test(reference)) {
+      if (isConditionalReference(reference)) {
         const [type = '', condition = ''] = reference.split('?', 2);
         const resourceType = this.service.registry.canonicalType(type);
         if (!resourceType) throw new FhirError(412, `conditional reference ${reference} names an unknown type`, 'invalid');
@@ -163,7 +163,7 @@ export class BundleProcessor {
         if (!match) throw new FhirError(412, `no ${resourceType} matches the conditional reference ${reference}`, 'not-found');
         return `${match.resourceType}/${match.id}`;
       }
-      if (reference.startsWith('urn:') || /^https?:/.test(reference)) {
+      if (isAbsoluteReference(reference)) {
         const alias = await store.alias(reference, transaction);
         if (alias) return `${alias.resourceType}/${alias.id}`;
         if (reference.startsWith(`${this.service.base()}/`)) {

@@ -16,16 +16,19 @@ export async function rewriteReferences(value: unknown, replace: (reference: str
   }
 }
 
-/**
- * Whether every reference in a resource stays as it is when a Bundle is written: a Bundle
- * rewrites urn:, absolute (http/https) and conditional (`Type?criteria`) references.
- */
+/** `Patient?identifier=…`: a Bundle resolves it to the one resource that matches. */
+export const isConditionalReference = (reference: string): boolean => /^[A-Z][A-Za-z]+\?/.test(reference);
+
+/** `urn:uuid:…` or a full URL: a Bundle resolves it through fullUrls, earlier Bundles' aliases and this server's base. */
+export const isAbsoluteReference = (reference: string): boolean => /^(urn:|https?:)/.test(reference);
+
+/** Whether every reference in a resource stays as it is when a Bundle is written (neither of the two kinds above). */
 export function referencesAreFinal(value: unknown): boolean {
   if (Array.isArray(value)) return value.every(referencesAreFinal);
   if (typeof value !== 'object' || value === null) return true;
   for (const [key, child] of Object.entries(value)) {
     if (key === 'reference' && typeof child === 'string') {
-      if (/^(urn:|https?:|[A-Z][A-Za-z]+\?)/.test(child)) return false;
+      if (isConditionalReference(child) || isAbsoluteReference(child)) return false;
     } else if (typeof child === 'object' && child !== null && !referencesAreFinal(child)) {
       return false;
     }
