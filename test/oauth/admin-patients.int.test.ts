@@ -1,12 +1,11 @@
 // The admin Patients screen's API against the real server: demographics read from the stored
 // FHIR Patient, the apps a patient authorized through the real OAuth flow, revoking one of them
 // (the FHIR API refuses its tokens at once), and the EHR-launch app list clinicians may see.
-import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/src/server.js';
 import { createStaffUser } from '../../server/src/users/staff-users.js';
+import { backendToken } from '../bulk/helpers.js';
 import { AdminSession, removeDir, request, startTestServer, tempDataDir } from '../helpers/server.js';
 import { authorizeWithLogin } from './flow.js';
 import { basic, keyPair, postForm, registerOk, relyingParty, storeFlags } from './helpers.js';
@@ -77,19 +76,6 @@ const ada = {
   contact: [{ relationship: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0131', code: 'N', display: 'Next-of-Kin' }] }], name: { given: ['William'], family: 'King' }, telecom: [{ system: 'phone', value: '+44 20 7946 0019' }] }],
 };
 
-async function systemToken(clientId: string, key: CryptoKey): Promise<string> {
-  const assertion = await new SignJWT({ jti: randomUUID() })
-    .setProtectedHeader({ alg: 'RS384', kid: 'loader' })
-    .setIssuer(clientId)
-    .setSubject(clientId)
-    .setAudience(`${server.urls.issuer}/token`)
-    .setExpirationTime('2m')
-    .sign(key);
-  const res = await postForm(server, '/oauth2/token', { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
-  expect(res.status).toBe(200);
-  return res.json<{ access_token: string }>().access_token;
-}
-
 async function putPatient(token: string, patient: Record<string, unknown> & { id: string }): Promise<void> {
   const res = await request(server, `/fhir/r4/Patient/${patient.id}`, {
     method: 'PUT',
@@ -114,7 +100,7 @@ beforeAll(async () => {
   const loader = await keyPair('RS384', 'loader');
   const loaderId = (await registerOk(server, { client_name: 'Loader', token_endpoint_auth_method: 'private_key_jwt', scope: 'system/Patient.cruds', jwks: { keys: [loader.publicJwk] } })).client_id;
   await admin.call('POST', `/admin/api/clients/${loaderId}/enable`);
-  const token = await systemToken(loaderId, loader.privateKey);
+  const token = await backendToken(server, { clientId: loaderId, key: loader.privateKey, alg: 'RS384', kid: 'loader' }, 'system/Patient.cruds');
   await putPatient(token, ada);
   await putPatient(token, { resourceType: 'Patient', id: 'p-bare' });
 

@@ -1,13 +1,12 @@
 // The authorization server with the real FHIR API: tokens minted here are what the FHIR API
 // accepts, fhirUser names a readable resource, and every revocation path is seen on the next request.
-import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/src/server.js';
+import { backendToken } from '../bulk/helpers.js';
 import { AdminSession, removeDir, request, startTestServer, tempDataDir } from '../helpers/server.js';
 import { authorizeWithLogin } from './flow.js';
-import { keyPair, postForm, registerOk, relyingParty, storeFlags } from './helpers.js';
+import { keyPair, registerOk, relyingParty, storeFlags } from './helpers.js';
 
 let dir: string;
 let server: RunningServer;
@@ -16,19 +15,6 @@ let config: oidc.Configuration;
 let appId: string;
 const redirectUri = 'https://diary.example/cb';
 const scope = 'openid fhirUser offline_access launch/patient patient/Patient.rs patient/Observation.rs';
-
-async function systemToken(clientId: string, key: CryptoKey): Promise<string> {
-  const assertion = await new SignJWT({ jti: randomUUID() })
-    .setProtectedHeader({ alg: 'RS384', kid: 'loader' })
-    .setIssuer(clientId)
-    .setSubject(clientId)
-    .setAudience(`${server.urls.issuer}/token`)
-    .setExpirationTime('2m')
-    .sign(key);
-  const res = await postForm(server, '/oauth2/token', { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
-  expect(res.status).toBe(200);
-  return res.json<{ access_token: string }>().access_token;
-}
 
 function fhirGet(path: string, token?: string) {
   return request(server, `/fhir/r4/${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -42,7 +28,7 @@ beforeAll(async () => {
   const loader = await keyPair('RS384', 'loader');
   const loaderId = (await registerOk(server, { client_name: 'Loader', token_endpoint_auth_method: 'private_key_jwt', scope: 'system/Patient.cruds', jwks: { keys: [loader.publicJwk] } })).client_id;
   await admin.call('POST', `/admin/api/clients/${loaderId}/enable`);
-  const token = await systemToken(loaderId, loader.privateKey);
+  const token = await backendToken(server, { clientId: loaderId, key: loader.privateKey, alg: 'RS384', kid: 'loader' }, 'system/Patient.cruds');
   for (const [id, family] of [['p-ada', 'Lovelace'], ['p-alan', 'Turing']]) {
     const res = await request(server, `/fhir/r4/Patient/${id}`, {
       method: 'PUT',
