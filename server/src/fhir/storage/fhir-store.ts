@@ -144,10 +144,6 @@ export class FhirStore {
     return (await this.select<ResourceRow>(query, transaction)).map(toStored);
   }
 
-  private async selectStored(query: Sql, transaction?: Transaction): Promise<StoredResource[]> {
-    return (await this.select<ResourceRow>(query, transaction)).map(toStored);
-  }
-
   /** The current version (deleted or not); locks the row on PostgreSQL so concurrent writers queue. */
   async current(resourceType: string, id: string, transaction?: Transaction): Promise<StoredResource | undefined> {
     const pending = transaction && this.pendingCurrent.get(transaction)?.get(`${resourceType}/${id}`);
@@ -260,7 +256,7 @@ export class FhirStore {
   }
 
   async version(resourceType: string, id: string, versionId: number, transaction?: Transaction): Promise<StoredResource | undefined> {
-    const rows = await this.selectStored(
+    const rows = await this.selectResources(
       sql`SELECT ${rawColumns()} FROM fhir_resource_versions WHERE resource_type = ${resourceType} AND id = ${id} AND version_id = ${versionId}`,
       transaction,
     );
