@@ -105,8 +105,9 @@ describe('FHIR Setup: practice certificate', () => {
     await practiceCard().getByLabel('Private key (PEM)').fill('');
     await practiceCard().getByLabel('Certificate file').setInputFiles({ name: 'server-chain.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from(practiceLeaf.certPem + practiceCa.certPem) });
     await practiceCard().getByLabel('Private key file').setInputFiles({ name: 'server.key', mimeType: 'application/x-pem-file', buffer: Buffer.from(practiceLeaf.keyPem) });
-    expect(await practiceCard().getByLabel('Private key (PEM)').inputValue()).toBe(practiceLeaf.keyPem);
-    expect(await practiceCard().getByLabel('Certificate (PEM)').inputValue()).toBe(practiceLeaf.certPem + practiceCa.certPem);
+    // the page reads the files asynchronously
+    await expect.poll(() => practiceCard().getByLabel('Private key (PEM)').inputValue()).toBe(practiceLeaf.keyPem);
+    await expect.poll(() => practiceCard().getByLabel('Certificate (PEM)').inputValue()).toBe(practiceLeaf.certPem + practiceCa.certPem);
 
     // Cancelling changes nothing.
     await practiceCard().getByRole('button', { name: 'Import certificate' }).click();
