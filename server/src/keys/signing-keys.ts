@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  createLocalJWKSet,
   exportJWK,
   generateKeyPair,
   importJWK,
@@ -25,6 +26,7 @@ export interface SigningKey {
 export class SigningKeys {
   private readonly active = new Map<SigningAlgorithm, SigningKey>();
   private readonly published: JWK[] = [];
+  private verifier: ReturnType<typeof createLocalJWKSet> | undefined;
 
   constructor(
     private readonly models: FoundationModels,
@@ -47,6 +49,7 @@ export class SigningKeys {
       this.active.set(alg, { kid: row.kid, alg, privateKey, publicJwk });
       this.published.push(publicJwk);
     }
+    this.verifier = undefined;
   }
 
   signingKey(alg: SigningAlgorithm = 'RS256'): SigningKey {
@@ -58,5 +61,11 @@ export class SigningKeys {
   /** The public JWKS (`/oauth2/jwks`): what resource servers and relying parties verify with. */
   jwks(): JSONWebKeySet {
     return { keys: this.published.map((jwk) => ({ ...jwk })) };
+  }
+
+  /** The published keys as a jose key set for `jwtVerify`, built once per load (jose imports each key on first use). */
+  verificationKeys(): ReturnType<typeof createLocalJWKSet> {
+    this.verifier ??= createLocalJWKSet(this.jwks());
+    return this.verifier;
   }
 }

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { jwtVerify, type JWTPayload } from 'jose';
 import type { AppContext } from '../context.js';
 import { ScopeSet } from '../smart/scopes.js';
 import { AccessCache } from './access-cache.js';
@@ -25,7 +25,6 @@ function bearerTokenFrom(header: string | undefined): string {
   return match[1]!;
 }
 
-type KeySet = ReturnType<typeof createLocalJWKSet>;
 type AccessTokenClaims = JWTPayload & { jti: string; exp: number };
 
 interface VerifiedToken {
@@ -35,29 +34,9 @@ interface VerifiedToken {
   audience: string;
 }
 
-interface ServerKeys {
-  jwks: string;
-  keySet: KeySet;
-  /** Tokens whose signature verified with this key set, by token text (a new key set starts empty). */
-  verified: AccessCache<VerifiedToken>;
-}
-
-const keySets = new WeakMap<AppContext['keys'], ServerKeys>();
+/** Tokens whose signature verified, by token text, per key set (new keys start empty). */
+const verifiedByKeys = new WeakMap<object, AccessCache<VerifiedToken>>();
 const clockToleranceSeconds = 5;
-
-/**
- * The server's public keys as a jose key set, built once per key set rather than per request
- * (jose imports each key on first use and keeps it in the set). A changed JWKS builds a new set.
- */
-function serverKeys(ctx: AppContext): ServerKeys {
-  const jwks = ctx.keys.jwks();
-  const text = JSON.stringify(jwks);
-  const cached = keySets.get(ctx.keys);
-  if (cached?.jwks === text) return cached;
-  const keys = { jwks: text, keySet: createLocalJWKSet(jwks), verified: new AccessCache<VerifiedToken>() };
-  keySets.set(ctx.keys, keys);
-  return keys;
-}
 
 /**
  * Signature with the server's own keys, RS256 only (no `none`, no HMAC with a public key), iss, aud, exp.
@@ -66,11 +45,16 @@ function serverKeys(ctx: AppContext): ServerKeys {
  */
 export async function verifyAccessTokenJwt(ctx: AppContext, token: string): Promise<AccessTokenClaims> {
   const { issuer, fhirBase } = ctx.urls();
-  const keys = serverKeys(ctx);
-  const known = keys.verified.get(token);
+  const keySet = ctx.keys.verificationKeys();
+  let verified = verifiedByKeys.get(keySet);
+  if (!verified) {
+    verified = new AccessCache<VerifiedToken>();
+    verifiedByKeys.set(keySet, verified);
+  }
+  const known = verified.get(token);
   if (known && known.issuer === issuer && known.audience === fhirBase && known.claims.exp + clockToleranceSeconds > Date.now() / 1000) return known.claims;
   try {
-    const { payload } = await jwtVerify(token, keys.keySet, {
+    const { payload } = await jwtVerify(token, keySet, {
       algorithms: ['RS256'],
       issuer,
       audience: fhirBase,
@@ -78,7 +62,7 @@ export async function verifyAccessTokenJwt(ctx: AppContext, token: string): Prom
       clockTolerance: clockToleranceSeconds,
     });
     const claims = payload as AccessTokenClaims;
-    keys.verified.set(token, { claims, issuer, audience: fhirBase });
+    verified.set(token, { claims, issuer, audience: fhirBase });
     return claims;
   } catch {
     throw new InvalidToken();
@@ -103,7 +87,9 @@ export async function checkAccessRecord(services: OAuthServices, jti: string): P
     const access = await services.patientAccess.get(token.patientId);
     if (access?.optedOut) return { ok: false, reason: 'patient opted out' };
   }
-  return { ok: true, clientId: token.clientId, userKind: token.userKind, patientId: token.patientId ?? null, encounterId, scope: token.scope };
+  // a scope this server cannot read grants nothing (it never issues one; a record edited by hand could hold one)
+  const scopes = ScopeSet.tryParse(token.scope).set;
+  return { ok: true, clientId: token.clientId, userKind: token.userKind, patientId: token.patientId ?? null, encounterId, scopes };
 }
 
 /**
@@ -128,7 +114,6 @@ export async function authenticateBearer(ctx: AppContext, authorizationHeader: s
     ...(verdict.patientId ? { patientId: verdict.patientId } : {}),
     ...(verdict.encounterId ? { encounterId: verdict.encounterId } : {}),
     ...(typeof payload.fhirUser === 'string' ? { fhirUser: payload.fhirUser } : {}),
-    // a scope this server cannot read grants nothing (it never issues one; a record edited by hand could hold one)
-    scopes: ScopeSet.tryParse(verdict.scope).set,
+    scopes: verdict.scopes,
   };
 }

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js';
 import { StaffLogin } from '../auth/staff-login.js';
 import { FhirPatientDirectory, type PatientDirectory } from '../smart/patient-directory.js';
+import type { ScopeSet } from '../smart/scopes.js';
 import { AccessCache } from './access-cache.js';
 import { Interactions, SsoSessions } from './browser-state.js';
 import { PatientLogin } from './patient-login.js';
@@ -21,7 +22,7 @@ import { SequelizeTokenStore, type TokenStore } from './store/token-store.js';
 
 /** What the bearer check caches per jti: the verdict of the record checks. */
 export type CachedAccess =
-  | { ok: true; clientId: string; userKind: UserKind; patientId: string | null; encounterId: string | null; scope: string }
+  | { ok: true; clientId: string; userKind: UserKind; patientId: string | null; encounterId: string | null; scopes: ScopeSet }
   | { ok: false; reason: string };
 
 export interface OAuthServices {

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import { decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import type { AppContext } from '../context.js';
 import { checkAccessRecord } from './bearer.js';
 import type { Actor } from './revocation.js';
@@ -65,7 +65,7 @@ export async function accessTokenStatus(services: OAuthServices, row: AccessToke
 async function verifyIgnoringExpiry(ctx: InspectionHost, token: string): Promise<JWTPayload | null> {
   try {
     const unverified = decodeJwt(token);
-    const { payload } = await jwtVerify(token, createLocalJWKSet(ctx.keys.jwks()), {
+    const { payload } = await jwtVerify(token, ctx.keys.verificationKeys(), {
       algorithms: ['RS256'],
       issuer: ctx.urls().issuer,
       audience: ctx.urls().fhirBase,
