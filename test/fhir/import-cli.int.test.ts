@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';
@@ -106,4 +106,28 @@ describe('inpracsys import', () => {
       await sequelize.close();
     }
   });
+
+  it('writes what a running server reads next, though the server had read those ids before', async () => {
+    const server = await startTestServer(path.join(dir, 'data'));
+    try {
+      const headers = await bearerHeader(server, 'system/Patient.rs');
+      const read = (id: string) => request(server, `/fhir/r4/Patient/${id}`, { headers });
+      for (let i = 0; i < 2; i++) {
+        expect((await read('gen-p-000002')).headers.etag).toBe('W/"1"');
+        expect((await read('imported-later')).status).toBe(404);
+      }
+      const file = path.join(dir, 'later', 'Patient.ndjson');
+      await mkdir(path.dirname(file));
+      const renamed = { ...(await read('gen-p-000002')).json<Record<string, unknown>>(), name: [{ family: 'Renamed' }] };
+      await writeFile(file, [renamed, { resourceType: 'Patient', id: 'imported-later' }].map((line) => JSON.stringify(line)).join('\n'));
+      const again = await inpracsys(['import', file, '--data-dir', path.join(dir, 'data')]);
+      expect(again.code, again.stderr).toBe(0);
+      const after = await read('gen-p-000002');
+      expect(after.headers.etag).toBe('W/"2"');
+      expect(after.json()).toMatchObject({ name: [{ family: 'Renamed' }] });
+      expect((await read('imported-later')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });

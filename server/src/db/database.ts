@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Sequelize, Transaction } from 'sequelize';
 import type { Logger } from '../log.js';
+import { closeCommitStamp } from './commit-stamp.js';
 
 export function sqliteUrlFor(dataDir: string): string {
   return `sqlite:${path.join(dataDir, 'inpracsys.sqlite')}`;
@@ -26,6 +27,11 @@ export async function openDatabase(url: string, log: Logger): Promise<Sequelize>
       transactionType: Transaction.TYPES.IMMEDIATE,
     });
     configureSqliteConnections(sequelize);
+    const close = sequelize.close.bind(sequelize);
+    sequelize.close = () => {
+      closeCommitStamp(sequelize);
+      return close();
+    };
   } else if (/^postgres(ql)?:/.test(url)) {
     sequelize = new Sequelize(url, { dialect: 'postgres', logging, pool: { max: 10 } });
   } else {

@@ -94,4 +94,13 @@ describe('read by id', () => {
     expect(after.headers.etag).toBe('W/"2"');
     expect(after.json()).toMatchObject({ name: [{ family: 'Changed' }] });
   });
+
+  it('sees a resource created or deleted after a read of it (reads are remembered only until the next commit)', async () => {
+    const headers = { ...system, 'content-type': 'application/fhir+json' };
+    for (let i = 0; i < 2; i++) expect((await request(server, '/fhir/r4/Patient/fast-later', { headers: system })).status).toBe(404);
+    expect((await request(server, '/fhir/r4/Patient/fast-later', { method: 'PUT', headers, body: { resourceType: 'Patient', id: 'fast-later' } })).status).toBe(201);
+    for (let i = 0; i < 2; i++) expect((await request(server, '/fhir/r4/Patient/fast-later', { headers: system })).headers.etag).toBe('W/"1"');
+    expect((await request(server, '/fhir/r4/Patient/fast-later', { method: 'DELETE', headers: system })).status).toBe(204);
+    expect((await request(server, '/fhir/r4/Patient/fast-later', { headers: system })).status).toBe(410);
+  });
 });

@@ -2,6 +2,7 @@ import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } f
 import { FhirError } from '../../http/errors.js';
 import type { ExtractedIndex } from '../indexing/extract.js';
 import { indexTables } from '../indexing/rows.js';
+import { currentVersionCacheOf, type CurrentVersionCache } from './current-cache.js';
 import { joinSql, listSql, rawSql, sql, sqlList, type Sql } from './sql.js';
 
 export type FhirJson = Record<string, unknown> & { resourceType: string; id?: string };
@@ -18,7 +19,7 @@ export interface StoredResource {
   json?: string;
 }
 
-interface ResourceRow {
+export interface ResourceRow {
   resource_type: string;
   id: string;
   version_id: number | string;
@@ -168,13 +169,19 @@ export class FhirStore {
    * for meanwhile wait and then go in one query together. Each read is answered by a query that
    * started after it was asked, so it sees every write committed before; under load this spares
    * a database round trip per request (SQLite runs a connection's queries one after another).
+   * On SQLite, what they found is kept until the next commit (current-cache.ts), once a first
+   * query has opened the connection that keeps the commit stamp's file in place.
    */
+  private cache: CurrentVersionCache | null | undefined;
   private readQueue: { key: string; resourceType: string; id: string; resolve: (row: ResourceRow | undefined) => void; reject: (error: unknown) => void }[] = [];
   private reading = false;
 
   private currentOutsideTransaction(resourceType: string, id: string): Promise<StoredResource | undefined> {
+    const key = `${resourceType}\u0000${id}`;
+    const cached = this.cache?.get(key);
+    if (cached !== undefined) return Promise.resolve(cached ? toStored(cached) : undefined);
     return new Promise<ResourceRow | undefined>((resolve, reject) => {
-      this.readQueue.push({ key: `${resourceType}\u0000${id}`, resourceType, id, resolve, reject });
+      this.readQueue.push({ key, resourceType, id, resolve, reject });
       if (!this.reading) void this.readQueued();
     }).then((row) => row && toStored(row));
   }
@@ -195,9 +202,12 @@ export class FhirStore {
             ids.add(id);
           }
           const where = joinSql([...byType].map(([resourceType, ids]) => sql`resource_type = ${resourceType} AND id IN ${sqlList([...ids])}`), ' OR ');
+          const generation = this.cache?.begin();
           const rows = await this.selectRows<ResourceRow>(sql`SELECT ${rawColumns()} FROM fhir_resources WHERE ${where}`);
           const found = new Map(rows.map((row) => [`${row.resource_type}\u0000${row.id}`, row]));
           for (const waiter of batch) waiter.resolve(found.get(waiter.key));
+          if (generation !== undefined) this.cache?.keep(generation, batch.map(({ key }) => [key, found.get(key) ?? null]));
+          this.cache ??= currentVersionCacheOf(this.sequelize) ?? null;
         } catch (error) {
           for (const waiter of batch) waiter.reject(error);
         }
