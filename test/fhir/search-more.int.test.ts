@@ -177,11 +177,11 @@ describe('search across types', () => {
   });
 
   it('ignores unknown parameters with an OperationOutcome, refuses them under strict handling, and refuses unknown types', async () => {
-    const lenient = await search('?_type=Patient&_id=sm-anna&_content=anna');
+    const lenient = await search('?_type=Patient&_id=sm-anna&name=anna');
     expect(matchIds(lenient)).toEqual(['sm-anna']);
     const outcome = lenient.entry.find((e: { search: { mode: string } }) => e.search.mode === 'outcome');
-    expect(outcome.resource.issue[0].diagnostics).toContain('_content');
-    expect((await fhir.request('?_type=Patient&_content=anna', { headers: { prefer: 'handling=strict' } })).status).toBe(400);
+    expect(outcome.resource.issue[0].diagnostics).toContain('name');
+    expect((await fhir.request('?_type=Patient&name=anna', { headers: { prefer: 'handling=strict' } })).status).toBe(400);
     expect((await fhir.request('?_type=Nonsense')).status).toBe(400);
   });
 });
@@ -206,7 +206,7 @@ describe('the CapabilityStatement', () => {
     expect(observation.searchParam).toContainEqual({ name: 'code-value-quantity', type: 'composite', definition: 'http://hl7.org/fhir/SearchParameter/Observation-code-value-quantity' });
     expect(observation.searchInclude).toEqual(expect.arrayContaining(['*', 'Observation:*', 'Observation:subject']));
     expect(rest.interaction.map((i: { code: string }) => i.code)).toContain('search-system');
-    expect(rest.searchParam.map((p: { name: string }) => p.name)).toEqual(['_type', '_id', '_lastUpdated']);
+    expect(rest.searchParam.map((p: { name: string }) => p.name)).toEqual(['_type', '_id', '_lastUpdated', '_content', '_text', '_list']);
   });
 });
 

@@ -160,6 +160,38 @@ describe('access', () => {
   });
 });
 
+describe('search across types (GET /fhir/r4?…)', () => {
+  const matchKeys = (bundle: { entry?: { search: { mode: string }; resource: { resourceType: string; id: string } }[] }) =>
+    (bundle.entry ?? []).filter((e) => e.search.mode === 'match').map((e) => `${e.resource.resourceType}/${e.resource.id}`).sort();
+
+  it('finds text in resources of any type, or of the types _type names', async () => {
+    expect(matchKeys(await search('?_content=muller'))).toEqual(['Observation/tl-o1', 'Patient/tl-anna']);
+    expect(matchKeys(await search('?_type=Patient&_content=muller'))).toEqual(['Patient/tl-anna']);
+    expect(matchKeys(await search('?_text=glucose,koln'))).toEqual(['Observation/tl-o1', 'Patient/tl-anna']);
+    expect((await search('?_content=muller&_summary=count')).total).toBe(2);
+  });
+
+  it('gives a List’s entries of every type, and confines them like the type searches do', async () => {
+    expect(matchKeys(await search('?_list=tl-list-anna'))).toEqual(['Condition/tl-c1', 'Observation/tl-o1', 'Observation/tl-o2', 'Patient/tl-anna']);
+    expect(matchKeys(await search('?_type=Observation,Condition&_list=tl-list-anna&_content=glucose,diabetes'))).toEqual(['Condition/tl-c1', 'Observation/tl-o1']);
+    const withLists = await fhir.token({ scope: 'patient/Observation.rs patient/List.rs', patient: 'tl-anna' });
+    expect(matchKeys(await search('?_list=tl-list-anna', { token: withLists }))).toEqual(['Observation/tl-o1', 'Observation/tl-o2']);
+    expect(matchKeys(await search('?_list=tl-list-bert', { token: withLists }))).toEqual([]);
+    const withoutLists = await fhir.token({ scope: 'patient/Observation.rs patient/Patient.rs', patient: 'tl-anna' });
+    expect(matchKeys(await search('?_list=tl-list-anna', { token: withoutLists }))).toEqual([]);
+    expect(matchKeys(await search('?_content=muller', { token: withoutLists }))).toEqual(['Observation/tl-o1', 'Patient/tl-anna']);
+  });
+
+  it('refuses bad values and lists the three in the CapabilityStatement', async () => {
+    expect((await fhir.request('?_list=Patient/tl-anna')).status).toBe(400);
+    expect((await fhir.request('?_content=%20')).status).toBe(400);
+    const strict = await search('?_content=muller&_text=muller&_list=tl-list-anna', { headers: { prefer: 'handling=strict' } });
+    expect(matchKeys(strict)).toEqual(['Patient/tl-anna']);
+    const metadata = (await fhir.request('metadata', { token: null })).body;
+    expect(metadata.rest[0].searchParam.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['_content', '_text', '_list']));
+  });
+});
+
 describe('handling and the CapabilityStatement', () => {
   it('no longer reports the three as unknown, under strict or lenient handling; modifiers on them still are', async () => {
     const query = 'Observation?_content=glucose&_text=glucose&_list=tl-list-anna';

@@ -44,4 +44,5 @@ export const systemSearchParams = [
   { name: '_type', type: 'token', documentation: 'The resource types to search, comma-separated' },
   { name: '_id', type: 'token', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id' },
   { name: '_lastUpdated', type: 'date', definition: 'http://hl7.org/fhir/SearchParameter/Resource-lastUpdated' },
+  ...specialParams('Resource'),
 ];

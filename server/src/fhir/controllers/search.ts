@@ -108,7 +108,7 @@ export function searchSystem(service: FhirService): RequestHandler {
       badValueAs400(error);
     }
     refuseUnknown(query.unknown, preferences(req).strict);
-    const result = await service.repository.systemSearch.search(query, systemRestrictions(service, policy, query)).catch(badValueAs400);
+    const result = await service.repository.systemSearch.search(query, systemRestrictions(service, policy, query), service.repository.lookupFor(policy)).catch(badValueAs400);
     const base = service.base();
     sendFhir(res, 200, searchBundle({ base, ...pageLinks(base, pairs, query.cursor, result.nextCursor), result, shape: (resource) => resource, ignored: query.unknown }));
   };

@@ -218,8 +218,9 @@ function passingThrough(context: CompileContext | undefined, resourceType: strin
 /**
  * `_list`: the entries of the type (`List.entry.item`, the List's `item` index rows) of those
  * Lists that exist and that the caller may read; none when it may not read Lists at all.
+ * `entryType` is the type's name, or the resource's own type column in a search across types.
  */
-function listMatch(alias: string, resourceType: string, listIds: string[], aliases: Aliases, context: CompileContext | undefined): Sql {
+function listMatch(alias: string, entryType: Sql, listIds: string[], aliases: Aliases, context: CompileContext | undefined): Sql {
   const x = aliases.take('l');
   const list = aliases.take('lr');
   const visible = context?.visible('List', list);
@@ -227,7 +228,7 @@ function listMatch(alias: string, resourceType: string, listIds: string[], alias
   const l = rawSql(list);
   const lists = sql`SELECT ${l}.id FROM ${rawSql(`fhir_resources ${list}`)} WHERE ${l}.resource_type = 'List' AND ${l}.deleted = ${false} AND ${l}.id IN ${sqlList(listIds)} AND ${visible}`;
   const e = rawSql(x);
-  return sql`${rawSql(alias)}.id IN (SELECT ${e}.target_id FROM ${rawSql(`fhir_idx_reference ${x}`)} WHERE ${e}.resource_type = 'List' AND ${e}.param = 'item' AND ${e}.target_type = ${resourceType} AND ${e}.resource_id IN (${lists}))`;
+  return sql`${rawSql(alias)}.id IN (SELECT ${e}.target_id FROM ${rawSql(`fhir_idx_reference ${x}`)} WHERE ${e}.resource_type = 'List' AND ${e}.param = 'item' AND ${e}.target_type = ${entryType} AND ${e}.resource_id IN (${lists}))`;
 }
 
 /**
@@ -317,8 +318,19 @@ export function compileCriterion(criterion: Criterion, alias: string, resourceTy
       return anyOf(criterion.values.map((text) => textMatch(alias, criterion.scope, text, dialect)));
     }
     case 'list':
-      return listMatch(alias, resourceType, criterion.listIds, aliases, context);
+      return listMatch(alias, sql`${resourceType}`, criterion.listIds, aliases, context);
   }
+}
+
+/** `_content`, `_text` and `_list` in a search across types, on the resources aliased `alias` whatever their type. */
+export function compileAcrossTypes(criteria: readonly Criterion[], alias: string, context: CompileContext): Sql {
+  const aliases = new Aliases();
+  const parts = criteria.map((criterion) => {
+    if (criterion.kind === 'text') return anyOf(criterion.values.map((text) => textMatch(alias, criterion.scope, text, context.dialect)));
+    if (criterion.kind === 'list') return listMatch(alias, rawSql(`${alias}.resource_type`), criterion.listIds, aliases, context);
+    throw new Error(`${criterion.kind} criteria need a resource type`);
+  });
+  return parts.length ? joinSql(parts, ' AND ') : rawSql('1 = 1');
 }
 
 /** The conjunction of criteria (true when there are none). */

@@ -3,7 +3,7 @@ import { compositeParams } from '../definitions/composite-params.js';
 import type { FhirRegistry, SearchParamDef } from '../definitions/registry.js';
 import { referenceIdentifierParam } from '../indexing/derived-params.js';
 import { BadSearchValue, parseCompositeValues, parseDateValue, parseNumberValue, parseQuantityValue, parseReferenceValue, parseTokenValue } from './parse-values.js';
-import { isSpecialParam, parseSpecialParam } from './special-params.js';
+import { isSpecialParam, parseSpecialParam, parseSpecialValue } from './special-params.js';
 import { defaultCount, maxCount, type Criterion, type DateValue, type IncludeSpec, type SearchQuery, type SortKey, type SystemSearchQuery } from './query.js';
 
 export { BadSearchValue } from './parse-values.js';
@@ -184,11 +184,11 @@ export function parseSearch(registry: FhirRegistry, resourceType: string, pairs:
 
 /**
  * Parameters of a search across types (`GET /fhir/r4?_type=…`): `_type`, `_id`, `_lastUpdated`,
- * `_count`, `_sort=[-]_lastUpdated`, `_total`, `_summary=count` and paging. Anything else is
+ * `_content`, `_text`, `_list`, `_count`, `_sort=[-]_lastUpdated`, `_total`, `_summary=count` and paging. Anything else is
  * unknown (ignored, or 400 under strict handling); an unknown type in `_type` is a bad value.
  */
 export function parseSystemSearch(registry: FhirRegistry, pairs: Pairs): SystemSearchQuery {
-  const query: SystemSearchQuery = { ids: [], lastUpdated: [], count: defaultCount, summaryCount: false, unknown: [] };
+  const query: SystemSearchQuery = { ids: [], lastUpdated: [], special: [], count: defaultCount, summaryCount: false, unknown: [] };
   for (const [key, value] of pairs) {
     switch (key) {
       case '_type': {
@@ -205,6 +205,11 @@ export function parseSystemSearch(registry: FhirRegistry, pairs: Pairs): SystemS
         break;
       case '_lastUpdated':
         query.lastUpdated.push(splitSearchOnComma(value).map((v): DateValue => parseDateValue(key, v)));
+        break;
+      case '_content':
+      case '_text':
+      case '_list':
+        query.special.push(parseSpecialValue(key, value));
         break;
       case '_count':
         query.count = Math.min(parseInteger(key, value), maxCount);

@@ -104,6 +104,8 @@ export interface SystemSearchQuery {
   types?: string[];
   ids: string[][];
   lastUpdated: DateValue[][];
+  /** `_content`, `_text` and `_list`, which need no index of a type. */
+  special: Criterion[];
   /** `_sort=_lastUpdated` or `-_lastUpdated`; the order is then type and id. */
   sortByLastUpdated?: 'ascending' | 'descending';
   count: number;

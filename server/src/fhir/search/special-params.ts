@@ -47,6 +47,11 @@ const listId = /^[A-Za-z0-9\-.]{1,64}$/;
 /** The criterion of a special parameter, undefined when it (or its modifier) is not supported on the type; bad values throw. */
 export function parseSpecialParam(resourceType: string, name: string, modifier: string | undefined, value: string): Criterion | undefined {
   if (modifier || !specialParams(resourceType).some((param) => param.name === name)) return undefined;
+  return parseSpecialValue(name as SpecialParam['name'], value);
+}
+
+/** The criterion of `_content`, `_text` or `_list` whatever the type (a search across types); bad values throw. */
+export function parseSpecialValue(name: SpecialParam['name'], value: string): Criterion {
   const values = splitSearchOnComma(value);
   if (name === '_list') {
     for (const id of values) {

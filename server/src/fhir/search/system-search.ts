@@ -4,9 +4,10 @@ import { restrictionSql } from '../access/restriction-sql.js';
 import type { FhirRegistry } from '../definitions/registry.js';
 import { resourceColumns, toStored, type FhirStore } from '../storage/fhir-store.js';
 import { joinSql, rawSql, sql, sqlList, type Sql } from '../storage/sql.js';
-import { dateRangeMatch } from './compile.js';
+import { compileAcrossTypes, dateRangeMatch } from './compile.js';
+import { compileContext } from './context.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import type { SearchResult } from './execute.js';
+import type { RestrictionLookup, SearchResult } from './execute.js';
 import type { SystemSearchQuery } from './query.js';
 
 const anyOf = (parts: Sql[]): Sql => (parts.length ? joinSql(parts, ' OR ') : rawSql('1 = 0'));
@@ -26,9 +27,12 @@ export class SystemSearch {
     private readonly registry: FhirRegistry,
   ) {}
 
-  /** `restrictions`: the types searched, each with what the caller may see of it. */
-  async search(query: SystemSearchQuery, restrictions: ReadonlyMap<string, Restriction>, transaction?: Transaction): Promise<SearchResult> {
-    const where = this.where(query, restrictions);
+  /**
+   * `restrictions`: the types searched, each with what the caller may see of it; `lookup` what it
+   * may see of the types criteria read beyond them (a `_list`'s List).
+   */
+  async search(query: SystemSearchQuery, restrictions: ReadonlyMap<string, Restriction>, lookup: RestrictionLookup, transaction?: Transaction): Promise<SearchResult> {
+    const where = this.where(query, restrictions, lookup);
     if (query.summaryCount) return { matches: [], included: [], total: await this.count(where, transaction) };
 
     const order: OrderColumn[] = [
@@ -60,7 +64,7 @@ export class SystemSearch {
     return Number(rows[0]?.n ?? 0);
   }
 
-  private where(query: SystemSearchQuery, restrictions: ReadonlyMap<string, Restriction>): Sql {
+  private where(query: SystemSearchQuery, restrictions: ReadonlyMap<string, Restriction>, lookup: RestrictionLookup): Sql {
     const open: string[] = [];
     const confined: Sql[] = [];
     for (const [type, restriction] of restrictions) {
@@ -72,6 +76,7 @@ export class SystemSearch {
     // meta.lastUpdated is the row's last_updated: compared on the column, as an instant (low = high)
     const lastUpdated = rawSql('r.last_updated');
     for (const values of query.lastUpdated) parts.push(anyOf(values.map((value) => dateRangeMatch(lastUpdated, lastUpdated, value))));
+    if (query.special.length) parts.push(compileAcrossTypes(query.special, 'r', compileContext(this.registry, this.store.sequelize.getDialect(), lookup)));
     return joinSql(parts, ' AND ');
   }
 
