@@ -5,7 +5,7 @@ import type { IndexTable } from '../indexing/rows.js';
 import { joinSql, likeEscape, rawSql, sql, sqlList, type Sql } from '../storage/sql.js';
 import type { CompileContext, SqlDialect } from './context.js';
 import { textMatch } from './text-match.js';
-import type { ComponentValue, Criterion, DateValue, NumberValue, QuantityValue, ReferenceValue, TokenValue } from './query.js';
+import type { ComponentValue, Criterion, DateValue, NumberValue, QuantityValue, ReferenceValue, SpecialCriterion, TokenValue } from './query.js';
 
 const escape = rawSql(`ESCAPE '\\'`);
 
@@ -323,13 +323,13 @@ export function compileCriterion(criterion: Criterion, alias: string, resourceTy
 }
 
 /** `_content`, `_text` and `_list` in a search across types, on the resources aliased `alias` whatever their type. */
-export function compileAcrossTypes(criteria: readonly Criterion[], alias: string, context: CompileContext): Sql {
+export function compileAcrossTypes(criteria: readonly SpecialCriterion[], alias: string, context: CompileContext): Sql {
   const aliases = new Aliases();
-  const parts = criteria.map((criterion) => {
-    if (criterion.kind === 'text') return anyOf(criterion.values.map((text) => textMatch(alias, criterion.scope, text, context.dialect)));
-    if (criterion.kind === 'list') return listMatch(alias, rawSql(`${alias}.resource_type`), criterion.listIds, aliases, context);
-    throw new Error(`${criterion.kind} criteria need a resource type`);
-  });
+  const parts = criteria.map((criterion) =>
+    criterion.kind === 'text'
+      ? anyOf(criterion.values.map((text) => textMatch(alias, criterion.scope, text, context.dialect)))
+      : listMatch(alias, rawSql(`${alias}.resource_type`), criterion.listIds, aliases, context),
+  );
   return parts.length ? joinSql(parts, ' AND ') : rawSql('1 = 1');
 }
 

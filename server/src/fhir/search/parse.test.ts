@@ -189,8 +189,18 @@ describe('parseSystemSearch', () => {
     expect(system('_summary=count').summaryCount).toBe(true);
   });
 
+  it('reads _content, _text and _list as for a type', () => {
+    expect(system('_content=Müller,x&_text=Köln&_list=l1,l2').special).toEqual([
+      { kind: 'text', scope: 'content', values: ['muller', 'x'] },
+      { kind: 'text', scope: 'narrative', values: ['koln'] },
+      { kind: 'list', listIds: ['l1', 'l2'] },
+    ]);
+  });
+
   it('lists other parameters as unknown and refuses bad values', () => {
-    expect(system('_text=x&name=y&_sort=_id').unknown).toEqual(['_text', 'name', '_sort=_id']);
+    expect(system('_text:exact=x&name=y&_sort=_id').unknown).toEqual(['_text:exact', 'name', '_sort=_id']);
+    expect(() => system('_list=Patient/1')).toThrow(BadSearchValue);
+    expect(() => system('_content=')).toThrow(BadSearchValue);
     expect(() => system('_type=Nonsense')).toThrow(BadSearchValue);
     expect(() => system('_lastUpdated=yesterday')).toThrow(BadSearchValue);
     expect(() => system('_count=-1')).toThrow(BadSearchValue);

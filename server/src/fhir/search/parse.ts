@@ -184,8 +184,9 @@ export function parseSearch(registry: FhirRegistry, resourceType: string, pairs:
 
 /**
  * Parameters of a search across types (`GET /fhir/r4?_type=…`): `_type`, `_id`, `_lastUpdated`,
- * `_content`, `_text`, `_list`, `_count`, `_sort=[-]_lastUpdated`, `_total`, `_summary=count` and paging. Anything else is
- * unknown (ignored, or 400 under strict handling); an unknown type in `_type` is a bad value.
+ * `_content`, `_text`, `_list`, `_count`, `_sort=[-]_lastUpdated`, `_total`, `_summary=count` and
+ * paging. Anything else is unknown (ignored, or 400 under strict handling); an unknown type in
+ * `_type` is a bad value.
  */
 export function parseSystemSearch(registry: FhirRegistry, pairs: Pairs): SystemSearchQuery {
   const query: SystemSearchQuery = { ids: [], lastUpdated: [], special: [], count: defaultCount, summaryCount: false, unknown: [] };

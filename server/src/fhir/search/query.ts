@@ -65,6 +65,9 @@ export type Criterion =
 /** What a text search reads: the resource's whole content or only its narrative. */
 export type TextScope = 'content' | 'narrative';
 
+/** The criteria that need no index of a type: `_content`, `_text` and `_list`. */
+export type SpecialCriterion = Extract<Criterion, { kind: 'text' | 'list' }>;
+
 export interface SortKey {
   /** `_id` sorts by id; otherwise an indexed parameter. */
   param: SearchParamDef | '_id';
@@ -104,8 +107,7 @@ export interface SystemSearchQuery {
   types?: string[];
   ids: string[][];
   lastUpdated: DateValue[][];
-  /** `_content`, `_text` and `_list`, which need no index of a type. */
-  special: Criterion[];
+  special: SpecialCriterion[];
   /** `_sort=_lastUpdated` or `-_lastUpdated`; the order is then type and id. */
   sortByLastUpdated?: 'ascending' | 'descending';
   count: number;

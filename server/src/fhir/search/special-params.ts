@@ -1,7 +1,7 @@
 import { splitSearchOnComma } from '@medplum/core';
 import { normalizeString } from '../indexing/normalize.js';
 import { BadSearchValue } from './parse-values.js';
-import type { Criterion } from './query.js';
+import type { Criterion, SpecialCriterion } from './query.js';
 
 /** Types that are not DomainResources: they have no narrative for `_text` to search. */
 const withoutNarrative = new Set(['Binary', 'Bundle', 'Parameters']);
@@ -51,7 +51,7 @@ export function parseSpecialParam(resourceType: string, name: string, modifier: 
 }
 
 /** The criterion of `_content`, `_text` or `_list` whatever the type (a search across types); bad values throw. */
-export function parseSpecialValue(name: SpecialParam['name'], value: string): Criterion {
+export function parseSpecialValue(name: SpecialParam['name'], value: string): SpecialCriterion {
   const values = splitSearchOnComma(value);
   if (name === '_list') {
     for (const id of values) {
