@@ -121,6 +121,15 @@ describe('PATCH with a FHIRPath Patch', () => {
     expect(await readBack('Observation/fpp-obs')).toEqual({ ...unchanged, valueQuantity: quantity });
   });
 
+  it('stores a _value[x] extension in the _given sibling, aligned with given', async () => {
+    await seedPatient('fpp-ext');
+    const pronounced = { extension: [{ url: 'http://example.org/fhir/StructureDefinition/pronunciation', valueString: 'KLEE-oh' }] };
+    const res = await patch('Patient/fpp-ext', parameters(operation('insert', "Patient.name.where(use='official').given", { name: 'index', valueInteger: 1 }, value({ valueString: 'Cleo', _valueString: pronounced }))));
+    expect(res.status).toBe(200);
+    const seeded = patientBody('fpp-ext');
+    expect(await readBack('Patient/fpp-ext')).toStrictEqual({ ...seeded, name: [{ use: 'official', family: 'Ng', given: ['Anna', 'Cleo', 'Beth'], _given: [null, pronounced, null] }, seeded.name[1]] });
+  });
+
   it('patches the one resource a condition names', async () => {
     await seedPatient('fpp-3');
     const res = await patch(`Patient?identifier=${mrn}|FPP-3`, parameters(operation('replace', 'Patient.gender', value({ valueCode: 'other' }))));

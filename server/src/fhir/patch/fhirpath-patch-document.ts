@@ -1,4 +1,4 @@
-import type { Atom } from '@medplum/core';
+import { isPrimitiveType, type Atom } from '@medplum/core';
 import { FhirError } from '../../http/errors.js';
 import { parsePath, splitPath, type ElementPath } from './fhirpath-patch-path.js';
 
@@ -7,7 +7,17 @@ import { parsePath, splitPath, type ElementPath } from './fhirpath-patch-path.js
  * `valueHumanName` → `HumanName`), a `resource`, or parts naming the children of a complex value
  * that `value[x]` cannot carry (a BackboneElement such as `Patient.contact`).
  */
-export type PatchValue = { type: string; json: unknown } | { resource: Record<string, unknown> } | { parts: NamedValue[] };
+export type PatchValue = TypedPatchValue | { resource: Record<string, unknown> } | { parts: NamedValue[] };
+
+/**
+ * A `value[x]` and, for a primitive, the id and extensions FHIR JSON keeps beside it in
+ * `_value[x]` (json.html#primitive): `json` is undefined when a primitive has extensions only.
+ */
+export interface TypedPatchValue {
+  type: string;
+  json: unknown;
+  shadow?: Record<string, unknown>;
+}
 
 export interface NamedValue {
   name: string;
@@ -41,6 +51,7 @@ const partsOf: Record<OperationType, readonly PartName[]> = {
 
 const partNames = new Set<string>(['type', ...Object.values(partsOf).flat()]);
 const valueKey = /^value[A-Z]/;
+const shadowKey = /^_value[A-Z]/;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -50,21 +61,38 @@ function malformed(where: string, diagnostics: string, code = 'invalid'): FhirEr
   return new FhirError(400, [{ severity: 'error', code, diagnostics, expression: [where] }]);
 }
 
-/** A part's `value[x]` key (`valueString`), when it has exactly one. */
-function valueKeyOf(part: Record<string, unknown>, where: string): string | undefined {
-  const keys = Object.keys(part).filter((key) => valueKey.test(key));
-  if (keys.length > 1) throw malformed(where, `a part carries one value[x], not ${keys.join(' and ')}`);
+/** A part's key matching `pattern` (`valueString`, `_valueString`), when it has exactly one. */
+function onlyKeyOf(part: Record<string, unknown>, pattern: RegExp, what: string, where: string): string | undefined {
+  const keys = Object.keys(part).filter((key) => pattern.test(key));
+  if (keys.length > 1) throw malformed(where, `a part carries one ${what}, not ${keys.join(' and ')}`);
   return keys[0];
 }
 
+/** The `value[x]` key a part gives its value under; a primitive with extensions only has just `_value[x]` (`_valueString` → `valueString`). */
+function typedKeyOf(part: Record<string, unknown>, where: string): string | undefined {
+  const key = onlyKeyOf(part, valueKey, 'value[x]', where);
+  const shadow = onlyKeyOf(part, shadowKey, '_value[x]', where);
+  if (key && shadow && shadow !== `_${key}`) throw malformed(where, `${shadow} does not match ${key}: both describe one value, of one type`);
+  return key ?? shadow?.slice(1);
+}
+
+/** A `value[x]` with the `_value[x]` beside it, which only a primitive has (json.html#primitive). */
+function typedValueOf(part: Record<string, unknown>, key: string, where: string): TypedPatchValue {
+  const type = key.slice('value'.length);
+  const json = part[key];
+  const shadow = part[`_${key}`];
+  if (json === null) throw malformed(where, `${key} is null`);
+  if (shadow === undefined) return { type, json };
+  if (!isObject(shadow)) throw malformed(where, `_${key} is an object holding the value's id and extensions`);
+  if (!isPrimitiveType(`${type.charAt(0).toLowerCase()}${type.slice(1)}`)) throw malformed(where, `_${key} is not allowed: only a primitive value has one`);
+  return { type, json, shadow };
+}
+
 function parseValue(part: Record<string, unknown>, where: string): PatchValue {
-  const key = valueKeyOf(part, where);
+  const key = typedKeyOf(part, where);
   const forms = [key, part.resource, part.part].filter((form) => form !== undefined).length;
   if (forms !== 1) throw malformed(where, 'a value is given by exactly one of value[x], resource or part');
-  if (key) {
-    if (part[key] === null) throw malformed(where, `${key} is null`);
-    return { type: key.slice('value'.length), json: part[key] };
-  }
+  if (key) return typedValueOf(part, key, where);
   if (part.resource !== undefined) {
     if (!isObject(part.resource) || typeof part.resource.resourceType !== 'string') throw malformed(where, 'resource is not a FHIR resource');
     return { resource: part.resource };

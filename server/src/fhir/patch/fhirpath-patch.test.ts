@@ -16,8 +16,11 @@ const name = (value: string): Part => ({ name: 'name', valueString: value });
 const index = (value: number): Part => ({ name: 'index', valueInteger: value });
 const value = (part: Part): Part => ({ name: 'value', ...part });
 
+/** A primitive's id and extensions, as FHIR JSON keeps them under `_name` beside it. */
+const ext = (text: string) => ({ extension: [{ url: 'urn:ext', valueString: text }] });
+
 /** The second given name carries an extension, kept in the parallel `_given` array. */
-const official = () => ({ use: 'official', family: 'Ng', given: ['Anna', 'Beth'], _given: [null, { extension: [{ url: 'urn:ext', valueString: 'b' }] }] });
+const official = () => ({ use: 'official', family: 'Ng', given: ['Anna', 'Beth'], _given: [null, ext('b')] });
 const usual = () => ({ use: 'usual', given: ['Annie'] });
 
 function patient(): FhirJson {
@@ -200,6 +203,102 @@ describe('delete and replace', () => {
   });
 });
 
+describe('primitive extensions: _value[x] and the _name sibling', () => {
+  const givenOfOfficial = "Patient.name.where(use='official').given";
+  const givenOfUsual = "Patient.name.where(use='usual').given";
+
+  it('add carries _value[x] into the _name sibling, null-padded in a list and in a value built from parts', () => {
+    const contact = value({ part: [{ name: 'gender', valueCode: 'male', _valueCode: ext('c') }, { name: 'name', valueHumanName: { text: 'Carl' } }] });
+    const result = applied(
+      patient(),
+      patchOf(
+        operation('add', "Patient.name.where(use='usual')", name('given'), value({ valueString: 'Bo', _valueString: ext('o') })),
+        operation('add', 'Patient', name('gender'), value({ valueCode: 'female', _valueCode: ext('g') })),
+        operation('add', 'Patient', name('contact'), contact),
+      ),
+    );
+    expect(result).toStrictEqual({
+      ...patient(),
+      gender: 'female',
+      _gender: ext('g'),
+      name: [official(), { use: 'usual', given: ['Annie', 'Bo'], _given: [null, ext('o')] }],
+      contact: [{ gender: 'male', _gender: ext('c'), name: { text: 'Carl' } }],
+    });
+  });
+
+  it('insert and replace carry _value[x], the _given array kept aligned', () => {
+    const result = applied(
+      patient(),
+      patchOf(
+        operation('insert', givenOfOfficial, index(0), value({ valueString: 'Cleo', _valueString: ext('c') })),
+        operation('replace', `${givenOfOfficial}[1]`, value({ valueString: 'Ana', _valueString: ext('a') })),
+        operation('insert', givenOfUsual, index(0), value({ valueString: 'Bo', _valueString: ext('o') })),
+        operation('replace', 'Patient.birthDate', value({ valueDate: '1971-02-03', _valueDate: ext('d') })),
+      ),
+    );
+    expect(result).toStrictEqual({
+      ...patient(),
+      birthDate: '1971-02-03',
+      _birthDate: ext('d'),
+      name: [
+        { use: 'official', family: 'Ng', given: ['Cleo', 'Ana', 'Beth'], _given: [ext('c'), ext('a'), ext('b')] },
+        { use: 'usual', given: ['Bo', 'Annie'], _given: [ext('o'), null] },
+      ],
+    });
+  });
+
+  it('replace swaps the extensions with those it gives: none given, none kept', () => {
+    const withBirthDateExtension = { ...patient(), _birthDate: ext('d') };
+    const result = applied(
+      withBirthDateExtension,
+      patchOf(
+        operation('replace', `${givenOfOfficial}[1]`, value({ valueString: 'Bea' })),
+        operation('replace', `${givenOfOfficial}[0]`, value({ valueString: 'Ana', _valueString: ext('a') })),
+        operation('replace', 'Patient.birthDate', value({ valueDate: '1971-02-03' })),
+      ),
+    );
+    expect(result).toStrictEqual({ ...patient(), birthDate: '1971-02-03', name: [{ use: 'official', family: 'Ng', given: ['Ana', 'Bea'], _given: [ext('a'), null] }, usual()] });
+  });
+
+  it('takes a _value[x] alone for a primitive with extensions only, which later operations find', () => {
+    const result = applied(
+      patient(),
+      patchOf(
+        operation('add', "Patient.name.where(use='usual')", name('given'), value({ _valueString: ext('u') })),
+        operation('replace', 'Patient.birthDate', value({ _valueDate: ext('d') })),
+        operation('add', 'Patient', name('deceased'), value({ _valueDateTime: ext('x') })),
+      ),
+    );
+    const { birthDate: _birthDate, ...withoutBirthDate } = patient();
+    const extensionsOnly = { ...withoutBirthDate, _birthDate: ext('d'), _deceasedDateTime: ext('x'), name: [official(), { use: 'usual', given: ['Annie', null], _given: [null, ext('u')] }] };
+    expect(result).toStrictEqual(extensionsOnly);
+    const patchedAgain = applied(
+      extensionsOnly,
+      patchOf(operation('replace', 'Patient.birthDate', value({ valueDate: '1972-01-01' })), operation('delete', `${givenOfUsual}[1]`), operation('delete', 'Patient.deceased')),
+    );
+    expect(patchedAgain).toStrictEqual({ ...withoutBirthDate, birthDate: '1972-01-01' });
+  });
+
+  it('keeps _given aligned through delete, move and insert, also when a writer left off its trailing nulls', () => {
+    expect(applied(patient(), patchOf(operation('delete', `${givenOfOfficial}[0]`)))).toStrictEqual({ ...patient(), name: [{ use: 'official', family: 'Ng', given: ['Beth'], _given: [ext('b')] }, usual()] });
+    const short = (): FhirJson => ({ resourceType: 'Patient', id: 'p2', name: [{ use: 'official', given: ['Anna', 'Beth', 'Cleo'], _given: [ext('a')] }] });
+    const withName = (given: Record<string, unknown>): FhirJson => ({ resourceType: 'Patient', id: 'p2', name: [{ use: 'official', ...given }] });
+    const moved = applied(short(), patchOf(operation('move', givenOfOfficial, { name: 'source', valueInteger: 0 }, { name: 'destination', valueInteger: 2 })));
+    expect(moved).toStrictEqual(withName({ given: ['Beth', 'Cleo', 'Anna'], _given: [null, null, ext('a')] }));
+    const inserted = applied(short(), patchOf(operation('insert', givenOfOfficial, index(3), value({ valueString: 'Dora', _valueString: ext('d') }))));
+    expect(inserted).toStrictEqual(withName({ given: ['Anna', 'Beth', 'Cleo', 'Dora'], _given: [ext('a'), null, null, ext('d')] }));
+    // the only extension goes with its value, and an array of nulls is left out
+    expect(applied(short(), patchOf(operation('delete', `${givenOfOfficial}[0]`)))).toStrictEqual(withName({ given: ['Beth', 'Cleo'] }));
+  });
+
+  it('refuses a _value[x] for an element that is not a primitive', () => {
+    const contact = failure(() => applied(patient(), patchOf(operation('add', 'Patient', name('contact'), value({ _valueString: ext('x') })))));
+    expect(contact.status).toBe(422);
+    expect(contact.issues[0]!.diagnostics).toBe('operation 0 (add): contact is not a primitive, so its value has no _value[x]');
+    expect(failure(() => applied(patient(), patchOf(operation('replace', 'Patient.telecom', value({ valueString: '1', _valueString: ext('x') }))))).status).toBe(422);
+  });
+});
+
 describe('malformed documents', () => {
   const malformed: [string, unknown, RegExp][] = [
     ['not a Parameters resource', { resourceType: 'Patient' }, /is a Parameters resource/],
@@ -222,6 +321,13 @@ describe('malformed documents', () => {
     ['two value[x]', patchOf(operation('replace', 'Patient.gender', value({ valueCode: 'male', valueString: 'male' }))), /one value\[x\]/],
     ['a value and parts', patchOf(operation('replace', 'Patient.gender', value({ valueCode: 'male', part: [] }))), /exactly one of value\[x\], resource or part/],
     ['a nested part without a name', patchOf(operation('add', 'Patient', name('contact'), value({ part: [{ valueString: 'x' }] }))), /names the element it sets/],
+    ['a _value[x] of another type than the value[x]', patchOf(operation('replace', 'Patient.gender', value({ valueCode: 'male', _valueString: ext('x') }))), /_valueString does not match valueCode/],
+    ['a _value[x] that is a string', patchOf(operation('replace', 'Patient.gender', value({ valueCode: 'male', _valueCode: 'x' }))), /_valueCode is an object/],
+    ['a _value[x] that is an array', patchOf(operation('replace', 'Patient.gender', value({ _valueCode: [ext('x')] }))), /_valueCode is an object/],
+    ['a _value[x] that is null', patchOf(operation('replace', 'Patient.gender', value({ valueCode: 'male', _valueCode: null }))), /_valueCode is an object/],
+    ['a _value[x] of a complex type', patchOf(operation('add', 'Patient', name('telecom'), value({ valueContactPoint: { value: '1' }, _valueContactPoint: ext('x') }))), /only a primitive/],
+    ['two _value[x]', patchOf(operation('replace', 'Patient.gender', value({ _valueCode: ext('x'), _valueString: ext('y') }))), /one _value\[x\]/],
+    ['a _value[x] beside parts', patchOf(operation('add', 'Patient', name('contact'), value({ _valueString: ext('x'), part: [{ name: 'gender', valueCode: 'male' }] }))), /exactly one of value\[x\], resource or part/],
   ];
 
   it.each(malformed)('answers 400 to %s', (_what, document, diagnostics) => {

@@ -3,30 +3,7 @@ import type { FhirJson } from '../storage/fhir-store.js';
 import type { ResourcePatch } from '../repository/fhir-repository.js';
 import { parseFhirPathPatch, type FhirPathPatchOperation } from './fhirpath-patch-document.js';
 import { definitionOf, hasElement, isList, locateElements, locateList, singleObject, unprocessable, type JsonObject, type Slot } from './fhirpath-patch-locate.js';
-import { elementValue } from './fhirpath-patch-value.js';
-
-// A primitive's id and extensions sit beside it under `_name` (FHIR JSON), for a list in a
-// parallel array: whatever changes a list changes that array the same way.
-
-function listOf(holder: JsonObject, key: string): unknown[] {
-  const list = holder[key];
-  return Array.isArray(list) ? list : [];
-}
-
-/** An emptied list is left out, and so is a parallel array with no extension left in it. */
-function tidy(holder: JsonObject, key: string): void {
-  if (listOf(holder, key).length === 0) Reflect.deleteProperty(holder, key);
-  const shadow = holder[`_${key}`];
-  if (Array.isArray(shadow) && (holder[key] === undefined || shadow.every((item) => item === null || item === undefined))) Reflect.deleteProperty(holder, `_${key}`);
-}
-
-function insertAt(holder: JsonObject, key: string, index: number, json: unknown): void {
-  const list = listOf(holder, key);
-  list.splice(index, 0, json);
-  holder[key] = list;
-  const shadow = holder[`_${key}`];
-  if (Array.isArray(shadow)) shadow.splice(index, 0, null);
-}
+import { addElement, elementValue, listOf, setSingle, shadowListOf, spliceList, tidy, type ElementValue } from './fhirpath-patch-value.js';
 
 function remove({ holder, key, index }: Slot): void {
   if (index === undefined) {
@@ -34,22 +11,24 @@ function remove({ holder, key, index }: Slot): void {
     Reflect.deleteProperty(holder, `_${key}`);
     return;
   }
-  for (const list of [holder[key], holder[`_${key}`]]) if (Array.isArray(list)) list.splice(index, 1);
+  for (const list of [listOf(holder, key), shadowListOf(holder, key)]) list?.splice(index, 1);
   tidy(holder, key);
 }
 
-/** The new value replaces the element with its extensions; a choice element may change its type (`valueString` → `valueQuantity`). */
-function replace({ holder, key, index }: Slot, newKey: string, json: unknown): void {
+/**
+ * The new value replaces the element; a choice element may change its type (`valueString` →
+ * `valueQuantity`). A primitive's id and extensions are part of the element (json.html#primitive)
+ * and replace swaps the element for the value given (fhirpatch.html), so the old ones go with the
+ * old value: the patch keeps them only by giving them again in `_value[x]`.
+ */
+function replace(slot: Slot, value: ElementValue): void {
+  const { holder, key, index } = slot;
   if (index !== undefined) {
-    listOf(holder, key)[index] = json;
-    const shadow = holder[`_${key}`];
-    if (Array.isArray(shadow)) shadow[index] = null;
-    tidy(holder, key);
+    spliceList(holder, key, index, 1, value);
     return;
   }
-  Reflect.deleteProperty(holder, `_${key}`);
-  if (newKey !== key) Reflect.deleteProperty(holder, key);
-  holder[newKey] = json;
+  if (value.key !== key) remove(slot);
+  setSingle(holder, value);
 }
 
 /** An index into a list of `length` items; `end` allows the position after the last (insert appends there). */
@@ -63,21 +42,16 @@ function apply(resource: JsonObject, operation: FhirPathPatchOperation): void {
     case 'add': {
       const parent = singleObject(resource, operation.path.text, operation.path.atom);
       const definition = definitionOf(parent.type, operation.name);
-      const { key, json } = elementValue(operation.value, definition);
-      const holder = parent.value as JsonObject;
-      if (isList(definition)) {
-        insertAt(holder, key, listOf(holder, key).length, json);
-      } else {
-        if (hasElement(parent, operation.name)) throw unprocessable(`${parent.type}.${operation.name} already has a value; use replace to change it`);
-        holder[key] = json;
-      }
+      const value = elementValue(operation.value, definition);
+      if (!isList(definition) && hasElement(parent, operation.name)) throw unprocessable(`${parent.type}.${operation.name} already has a value; use replace to change it`);
+      addElement(parent.value as JsonObject, definition, value);
       return;
     }
     case 'insert': {
       const list = locateList(resource, operation.path);
-      const { json } = elementValue(operation.value, list.definition);
+      const value = elementValue(operation.value, list.definition);
       checkIndex('index', operation.index, listOf(list.holder, list.key).length, true);
-      insertAt(list.holder, list.key, operation.index, json);
+      spliceList(list.holder, list.key, operation.index, 0, value);
       return;
     }
     case 'move': {
@@ -85,7 +59,7 @@ function apply(resource: JsonObject, operation: FhirPathPatchOperation): void {
       const length = listOf(holder, key).length;
       checkIndex('source', operation.source, length);
       checkIndex('destination', operation.destination, length);
-      for (const list of [holder[key], holder[`_${key}`]]) if (Array.isArray(list)) list.splice(operation.destination, 0, ...list.splice(operation.source, 1));
+      for (const list of [listOf(holder, key), shadowListOf(holder, key)]) list?.splice(operation.destination, 0, ...list.splice(operation.source, 1));
       return;
     }
     case 'delete': {
@@ -99,8 +73,7 @@ function apply(resource: JsonObject, operation: FhirPathPatchOperation): void {
       const found = locateElements(resource, operation.path);
       if (found.length !== 1) throw unprocessable(`path "${operation.path.text}" selects ${found.length} elements; it must select exactly one`);
       const { slot, definition } = found[0]!;
-      const { key, json } = elementValue(operation.value, definition);
-      replace(slot, key, json);
+      replace(slot, elementValue(operation.value, definition));
       return;
     }
   }
