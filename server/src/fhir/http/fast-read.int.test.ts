@@ -103,4 +103,25 @@ describe('read by id', () => {
     expect((await request(server, '/fhir/r4/Patient/fast-later', { method: 'DELETE', headers: system })).status).toBe(204);
     expect((await request(server, '/fhir/r4/Patient/fast-later', { headers: system })).status).toBe(410);
   });
+
+  it('never answers an older version than the last acknowledged write while other reads of it run alongside', async () => {
+    const url = '/fhir/r4/Patient/fast-race';
+    let writing = true;
+    // readers keep batches in flight, so some of them overlap each commit
+    const readers = Array.from({ length: 4 }, async () => {
+      while (writing) await request(server, url, { headers: system });
+    });
+    try {
+      for (let version = 1; version <= 15; version++) {
+        const put = await request(server, url, { method: 'PUT', headers: { ...system, 'content-type': 'application/fhir+json' }, body: { resourceType: 'Patient', id: 'fast-race', birthDate: `19${10 + version}-01-01` } });
+        expect(put.headers.etag).toBe(`W/"${version}"`);
+        const read = await request(server, url, { headers: system });
+        expect(read.headers.etag).toBe(`W/"${version}"`);
+        expect(read.json()).toMatchObject({ birthDate: `19${10 + version}-01-01` });
+      }
+    } finally {
+      writing = false;
+      await Promise.all(readers);
+    }
+  });
 });

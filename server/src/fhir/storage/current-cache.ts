@@ -18,7 +18,7 @@ export class CurrentVersionCache {
   private chars = 0;
   private generation = 0;
 
-  constructor(private readonly stamp: CommitStamp) {}
+  constructor(private readonly stamp: Pick<CommitStamp, 'current'>) {}
 
   /** The generation a query starting now reads in; what it finds is kept only if that is still current. */
   begin(): number {
