@@ -96,11 +96,14 @@ export async function logIn(page: Page, username: string, password: string): Pro
   await page.getByRole('button', { name: 'Log in' }).click();
 }
 
-/** Opens the admin GUI at `path` (below /admin) and logs in there. */
+/** Opens the admin GUI at `path` (below /admin) and logs in there; returns once the login page has gone. */
 export async function openAs(page: Page, running: TestServer, path: string, username = 'admin', password = ADMIN_PASSWORD): Promise<void> {
   await page.goto(new URL(`/admin${path}`, running.server.urls.origin).href);
-  await page.getByRole('heading', { level: 1, name: 'Log in' }).waitFor();
+  const loginHeading = page.getByRole('heading', { level: 1, name: 'Log in' });
+  await loginHeading.waitFor();
   await logIn(page, username, password);
+  // a caller that reloads or navigates at once would otherwise cut off the login (seen under load)
+  await loginHeading.waitFor({ state: 'detached' });
 }
 
 export async function openMenu(page: Page, name: string): Promise<void> {
