@@ -231,6 +231,13 @@ function listMatch(alias: string, entryType: Sql, listIds: string[], aliases: Al
   return sql`${rawSql(alias)}.id IN (SELECT ${e}.target_id FROM ${rawSql(`fhir_idx_reference ${x}`)} WHERE ${e}.resource_type = 'List' AND ${e}.param = 'item' AND ${e}.target_type = ${entryType} AND ${e}.resource_id IN (${lists}))`;
 }
 
+/** `_content`/`_text` or `_list` (`entryType` as for `listMatch`); nothing matches without a context. */
+function specialMatch(criterion: SpecialCriterion, alias: string, entryType: Sql, aliases: Aliases, context: CompileContext | undefined): Sql {
+  if (criterion.kind === 'list') return listMatch(alias, entryType, criterion.listIds, aliases, context);
+  if (!context) return rawSql('1 = 0');
+  return anyOf(criterion.values.map((text) => textMatch(alias, criterion.scope, text, context.dialect)));
+}
+
 /**
  * Compiles one criterion into a condition on the resources of `resourceType` aliased as `alias`;
  * `_text`, `_content` and `_list` need a context and match nothing without one.
@@ -312,24 +319,16 @@ export function compileCriterion(criterion: Criterion, alias: string, resourceTy
       const matchingSources = sql`SELECT ${s}.id FROM ${rawSql(`fhir_resources ${source}`)} WHERE ${s}.resource_type = ${criterion.sourceType} AND ${s}.deleted = ${false} AND ${condition} AND ${visible}`;
       return sql`${a}.id IN (SELECT ${h}.target_id FROM ${rawSql(`fhir_idx_reference ${x}`)} WHERE ${h}.resource_type = ${criterion.sourceType} AND ${h}.param = ${criterion.param.code} AND ${h}.target_type = ${resourceType} AND ${h}.resource_id IN (${matchingSources}))`;
     }
-    case 'text': {
-      if (!context) return rawSql('1 = 0');
-      const { dialect } = context;
-      return anyOf(criterion.values.map((text) => textMatch(alias, criterion.scope, text, dialect)));
-    }
+    case 'text':
     case 'list':
-      return listMatch(alias, sql`${resourceType}`, criterion.listIds, aliases, context);
+      return specialMatch(criterion, alias, sql`${resourceType}`, aliases, context);
   }
 }
 
 /** `_content`, `_text` and `_list` in a search across types, on the resources aliased `alias` whatever their type. */
 export function compileAcrossTypes(criteria: readonly SpecialCriterion[], alias: string, context: CompileContext): Sql {
   const aliases = new Aliases();
-  const parts = criteria.map((criterion) =>
-    criterion.kind === 'text'
-      ? anyOf(criterion.values.map((text) => textMatch(alias, criterion.scope, text, context.dialect)))
-      : listMatch(alias, rawSql(`${alias}.resource_type`), criterion.listIds, aliases, context),
-  );
+  const parts = criteria.map((criterion) => specialMatch(criterion, alias, rawSql(`${alias}.resource_type`), aliases, context));
   return parts.length ? joinSql(parts, ' AND ') : rawSql('1 = 1');
 }
 
