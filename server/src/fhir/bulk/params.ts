@@ -4,7 +4,7 @@ import type { AccessPolicy } from '../access/policy.js';
 import { parseSearchOrFail } from '../controllers/search.js';
 import { queryPairs, type FhirService } from '../http/service.js';
 import { compileCriteria } from '../search/compile.js';
-import { compileContext } from '../search/context.js';
+import { compileContext, type CompileContext } from '../search/context.js';
 import type { Criterion } from '../search/query.js';
 import { parseElements } from './elements.js';
 
@@ -69,12 +69,17 @@ export function typeFilterCriteria(service: FhirService, typeFilters: readonly s
   return result;
 }
 
+/** What `_typeFilter` criteria may read beyond their type (chains, `_has`, a `_list`'s List): what the client may read. */
+export function typeFilterContext(service: FhirService, policy: AccessPolicy): CompileContext {
+  return compileContext(service.registry, service.repository.store.sequelize.getDialect(), (type) => policy.restrictionFor(type, 'r'));
+}
+
 /**
  * Compiles every `_typeFilter` under the client's access, so one whose chain or `_has` reads a
  * type the client may not read is refused (403) at kick-off rather than failing the job.
  */
 export function checkTypeFilterAccess(service: FhirService, typeFilters: readonly string[], policy: AccessPolicy): void {
-  const context = compileContext(service.registry, service.repository.store.sequelize.getDialect(), (type) => policy.restrictionFor(type, 'r'));
+  const context = typeFilterContext(service, policy);
   for (const filter of typeFilters) {
     const type = service.registry.canonicalType(filter.split('?', 1)[0] ?? '');
     if (!type) continue;

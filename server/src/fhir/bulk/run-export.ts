@@ -6,7 +6,6 @@ import { ScopeSet } from '../../smart/scopes.js';
 import { policyForAccess } from '../access/guard.js';
 import type { AccessPolicy } from '../access/policy.js';
 import type { FhirService } from '../http/service.js';
-import { compileContext } from '../search/context.js';
 import type { FhirStore } from '../storage/fhir-store.js';
 import { sql, sqlList } from '../storage/sql.js';
 import { parseCheckpoint, restoreCheckpoint, type ExportCheckpoint } from './checkpoint.js';
@@ -15,7 +14,7 @@ import { referencedTypes, selectionPage, type TypeSelection } from './export-que
 import type { BulkJobStore } from './job-store.js';
 import type { BulkJobRow } from './models.js';
 import { NdjsonWriter, type ExportFile } from './ndjson-writer.js';
-import { typeFilterCriteria, type ExportParams } from './params.js';
+import { typeFilterContext, typeFilterCriteria, type ExportParams } from './params.js';
 import type { BulkExportOptions, ExportLimits } from './services.js';
 
 export interface ExportDeps {
@@ -113,8 +112,7 @@ class ExportRun {
     const { since, patients } = this.params;
     const filters = typeFilterCriteria(this.deps.service, this.params.typeFilters, resourceType);
     const confined = this.job.kind === 'system' ? undefined : patients ? { ids: patients } : {};
-    const context = compileContext(this.deps.service.registry, this.deps.store.sequelize.getDialect(), (type) => this.policy.restrictionFor(type, 'r'));
-    return { resourceType, restriction, filters, context, ...(since ? { since } : {}), ...(confined ? { patients: confined } : {}) };
+    return { resourceType, restriction, filters, context: typeFilterContext(this.deps.service, this.policy), ...(since ? { since } : {}), ...(confined ? { patients: confined } : {}) };
   }
 
   /**
