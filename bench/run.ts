@@ -59,8 +59,8 @@ try {
   try {
     const token = await backendAccessToken(server, 'system/Patient.rs system/Observation.rs system/Condition.rs');
     const headers = { authorization: `Bearer ${token}`, accept: 'application/fhir+json' };
-    const load = (paths: string[], port: number, connections: number, extraHeaders: Record<string, string> = headers): Promise<LoadResult> =>
-      runLoad({ host: '127.0.0.1', port, ca: server.tls.caPem, paths, headers: extraHeaders, connections, durationMs: loadMs });
+    const load = (paths: string[], port: number, connections: number, durationMs = loadMs): Promise<LoadResult> =>
+      runLoad({ host: '127.0.0.1', port, ca: server.tls.caPem, paths, headers, connections, durationMs });
 
     const ids = Array.from({ length: 200 }, (_, i) => `gen-p-${String((i % patients) + 1).padStart(6, '0')}-obs-${(i % 10) + 1}`);
     const readPaths = ids.map((id) => `/fhir/r4/Observation/${id}`);
@@ -74,8 +74,8 @@ try {
     const fhirRounds: LoadResult[] = [];
     const bareRounds: LoadResult[] = [];
     for (let round = 0; round < readRounds; round++) {
-      fhirRounds.push(await runLoad({ host: '127.0.0.1', port: server.port, ca: server.tls.caPem, paths: readPaths, headers, connections: 16, durationMs: roundMs }));
-      bareRounds.push(await runLoad({ host: '127.0.0.1', port: bare.port, ca: server.tls.caPem, paths: readPaths, headers, connections: 16, durationMs: roundMs }));
+      fhirRounds.push(await load(readPaths, server.port, 16, roundMs));
+      bareRounds.push(await load(readPaths, bare.port, 16, roundMs));
     }
     bare.close();
     const fhirRate = requestRate(fhirRounds);
