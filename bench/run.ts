@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the FHIR server's figures on generated data (DESIGN §6, issue goals):
- * import rate, read-by-id throughput against a bare HTTPS server answering the same bytes,
+ * import rate (and the rate of its validation and indexing alone), read-by-id throughput against a bare HTTPS server answering the same bytes,
  * and US Core search latency. Prints a table and writes bench/results.json.
  * Options: --patients N (default 1000), --seconds S per load phase (default 10).
  */
@@ -20,6 +20,7 @@ import { createLogger } from '../server/src/log.js';
 import { startServer } from '../server/src/server.js';
 import { benchExport } from './export.js';
 import { generate } from './generator/index.js';
+import { prepareRate } from './prepare.js';
 import { familyNames } from './generator/names.js';
 import { backendAccessToken } from './lib/backend-token.js';
 import { runLoad, type LoadResult } from './lib/load.js';
@@ -54,6 +55,9 @@ try {
     results.add({ benchmark: 'import', metric: 'resources', value: report.resources, unit: 'resources' });
     results.add({ benchmark: 'import', metric: 'rate (with indexing)', value: report.resources / seconds, unit: 'resources/s', goal: '≥ 5,000' });
   }
+  console.log('Validating and indexing the same resources with nothing written…');
+  const prepared = await prepareRate(path.join(work, 'ndjson'), os.availableParallelism());
+  results.add({ benchmark: 'import', metric: 'validation + indexing alone (no writes)', value: prepared.perSecond, unit: 'resources/s' });
 
   const server = await startServer(config, log);
   try {

@@ -19,7 +19,7 @@ export interface ImportReport {
 type Json = Record<string, unknown>;
 
 /** Resources per transaction for NDJSON: few commits, and the whole chunk rolls back when one fails. */
-const ndjsonChunk = 1000;
+export const ndjsonChunk = 1000;
 
 async function listFiles(target: string): Promise<string[]> {
   const info = await stat(target);
