@@ -14,9 +14,18 @@ export interface ElementValue {
 // A primitive's id and extensions sit beside it under `_name` (FHIR JSON), for a list in a
 // parallel array: whatever changes a list changes that array the same way.
 
+/**
+ * A list's values, null-padded to the length of its `_name` array: a primitive with extensions only
+ * is null in the list, and a writer may have left such trailing nulls off, or the whole list.
+ */
 export function listOf(holder: JsonObject, key: string): unknown[] {
-  const list = holder[key];
-  return Array.isArray(list) ? list : [];
+  const list = Array.isArray(holder[key]) ? (holder[key] as unknown[]) : [];
+  const shadow = holder[`_${key}`];
+  if (Array.isArray(shadow) && list.length < shadow.length) {
+    while (list.length < shadow.length) list.push(null);
+    holder[key] = list;
+  }
+  return list;
 }
 
 /**

@@ -291,6 +291,17 @@ describe('primitive extensions: _value[x] and the _name sibling', () => {
     expect(applied(short(), patchOf(operation('delete', `${givenOfOfficial}[0]`)))).toStrictEqual(withName({ given: ['Beth', 'Cleo'] }));
   });
 
+  it('adds to a list whose values are all extension-only primitives, kept under _given alone', () => {
+    const extensionsOnly = (): FhirJson => ({ resourceType: 'Patient', id: 'p3', name: [{ use: 'official', _given: [ext('a'), ext('b')] }] });
+    const withName = (given: Record<string, unknown>): FhirJson => ({ resourceType: 'Patient', id: 'p3', name: [{ use: 'official', ...given }] });
+    const added = applied(extensionsOnly(), patchOf(operation('add', "Patient.name.where(use='official')", name('given'), value({ valueString: 'Cleo' }))));
+    expect(added).toStrictEqual(withName({ given: [null, null, 'Cleo'], _given: [ext('a'), ext('b'), null] }));
+    const inserted = applied(extensionsOnly(), patchOf(operation('insert', givenOfOfficial, index(1), value({ valueString: 'Cleo', _valueString: ext('c') }))));
+    expect(inserted).toStrictEqual(withName({ given: [null, 'Cleo', null], _given: [ext('a'), ext('c'), ext('b')] }));
+    // a position past the values that are there, counting those with extensions only, is refused
+    expect(failure(() => applied(extensionsOnly(), patchOf(operation('insert', givenOfOfficial, index(3), value({ valueString: 'Cleo' }))))).status).toBe(422);
+  });
+
   it('refuses a _value[x] for an element that is not a primitive', () => {
     const contact = failure(() => applied(patient(), patchOf(operation('add', 'Patient', name('contact'), value({ _valueString: ext('x') })))));
     expect(contact.status).toBe(422);
