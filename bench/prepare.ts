@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ndjsonChunk } from '../server/src/fhir/import/import-files.js';
+import { ndjsonChunks } from '../server/src/fhir/import/import-files.js';
 import { PreparePool } from '../server/src/fhir/import/prepare-pool.js';
 
 /**
@@ -14,9 +14,8 @@ export async function prepareRate(dir: string, workers: number): Promise<{ resou
   let resources = 0;
   try {
     for (const name of (await readdir(dir)).filter((file) => file.endsWith('.ndjson'))) {
-      const lines = (await readFile(path.join(dir, name), 'utf8')).split('\n').filter((line) => line.trim());
-      const chunks = Array.from({ length: Math.ceil(lines.length / ndjsonChunk) }, (_, i) => lines.slice(i * ndjsonChunk, (i + 1) * ndjsonChunk));
-      for (const found of await Promise.all(chunks.map((chunk) => pool.prepare(chunk)))) resources += found.size;
+      const chunks = ndjsonChunks(await readFile(path.join(dir, name), 'utf8'));
+      for (const found of await Promise.all(chunks.map(({ lines }) => pool.prepare(lines)))) resources += found.size;
     }
   } finally {
     await pool.close();

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the FHIR server's figures on generated data (DESIGN §6, issue goals):
- * import rate (and the rate of its validation and indexing alone), read-by-id throughput against a bare HTTPS server answering the same bytes,
- * and US Core search latency. Prints a table and writes bench/results.json.
+ * import rate (and the rate of its validation and indexing alone), read-by-id throughput against
+ * a bare HTTPS server answering the same bytes, and US Core search latency. Prints a table and
+ * writes bench/results.json.
  * Options: --patients N (default 1000), --seconds S per load phase (default 10).
  */
 import https from 'node:https';
@@ -20,11 +21,11 @@ import { createLogger } from '../server/src/log.js';
 import { startServer } from '../server/src/server.js';
 import { benchExport } from './export.js';
 import { generate } from './generator/index.js';
-import { prepareRate } from './prepare.js';
 import { familyNames } from './generator/names.js';
 import { backendAccessToken } from './lib/backend-token.js';
 import { runLoad, type LoadResult } from './lib/load.js';
 import { Results } from './lib/results.js';
+import { prepareRate } from './prepare.js';
 
 const { values } = parseArgs({ options: { patients: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' } } });
 const patients = Number(values.patients);

@@ -19,7 +19,7 @@ export interface ImportReport {
 type Json = Record<string, unknown>;
 
 /** Resources per transaction for NDJSON: few commits, and the whole chunk rolls back when one fails. */
-export const ndjsonChunk = 1000;
+const ndjsonChunk = 1000;
 
 async function listFiles(target: string): Promise<string[]> {
   const info = await stat(target);
@@ -53,16 +53,26 @@ function parseJson(text: string, where: string): Json {
   }
 }
 
+/** NDJSON lines that go in as one transaction; `firstLine` counts from 1, for messages. */
+interface NdjsonChunk {
+  lines: string[];
+  firstLine: number;
+}
+
 /** A part of a file that goes in as one transaction: NDJSON lines, or a whole JSON file. */
-type Chunk = { lines: string[]; firstLine: number } | { json: string };
+type Chunk = NdjsonChunk | { json: string };
+
+/** An NDJSON text's resources (blank lines left out) in transactions of `ndjsonChunk`. */
+export function ndjsonChunks(text: string): NdjsonChunk[] {
+  const lines = text.split('\n').filter((line) => line.trim());
+  const chunks: NdjsonChunk[] = [];
+  for (let i = 0; i < lines.length; i += ndjsonChunk) chunks.push({ lines: lines.slice(i, i + ndjsonChunk), firstLine: i + 1 });
+  return chunks;
+}
 
 /** NDJSON in transactions of `ndjsonChunk` resources; a JSON file (a Bundle or one resource) whole. */
 function chunksOf(file: string, text: string): Chunk[] {
-  if (!file.toLowerCase().endsWith('.ndjson')) return [{ json: text }];
-  const lines = text.split('\n').filter((line) => line.trim());
-  const chunks: Chunk[] = [];
-  for (let i = 0; i < lines.length; i += ndjsonChunk) chunks.push({ lines: lines.slice(i, i + ndjsonChunk), firstLine: i + 1 });
-  return chunks;
+  return file.toLowerCase().endsWith('.ndjson') ? ndjsonChunks(text) : [{ json: text }];
 }
 
 /** A chunk as a transaction Bundle (a file's own transaction or batch Bundle as it is). */
