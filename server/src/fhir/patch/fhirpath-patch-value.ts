@@ -36,7 +36,8 @@ export function shadowListOf(holder: JsonObject, key: string, make = false): unk
   const found = holder[`_${key}`];
   if (!Array.isArray(found) && !make) return undefined;
   const shadow = Array.isArray(found) ? found : [];
-  while (shadow.length < listOf(holder, key).length) shadow.push(null);
+  const { length } = listOf(holder, key);
+  while (shadow.length < length) shadow.push(null);
   holder[`_${key}`] = shadow;
   return shadow;
 }
